@@ -1,0 +1,62 @@
+// PGlite: real PostgreSQL compiled to WebAssembly, embedded in this process. The default engine
+// when no URL is given. Its package is loaded only here, only when asked for.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { ConnectError } from '../errors.js';
+import { lockDirectory, type DirLock } from './dirlock.js';
+import type { Engine, TransactionStatus } from './engine.js';
+
+export class PGliteEngine implements Engine {
+  readonly kind = 'pglite';
+  readonly capabilities = { advisoryLocks: true, transactionalDdl: true };
+
+  private constructor(
+    private readonly db: PGlite,
+    readonly description: string,
+    private readonly dirLock: DirLock | undefined,
+    private readonly owned: boolean,
+  ) {}
+
+  /** Opens `dir` (created if missing), or an in-memory database when dir is undefined. */
+  static async open(dir: string | undefined, lockTimeoutMs: number, onWait?: () => void): Promise<PGliteEngine> {
+    const { PGlite } = await import('@electric-sql/pglite');
+    if (dir === undefined) {
+      return new PGliteEngine(await PGlite.create(), 'pglite:memory', undefined, true);
+    }
+    const path = resolve(dir);
+    mkdirSync(dirname(path), { recursive: true });
+    const lock = await lockDirectory(path, lockTimeoutMs, onWait);
+    try {
+      return new PGliteEngine(await PGlite.create(path), `pglite:${dir}`, lock, true);
+    } catch (e) {
+      lock.release();
+      throw new ConnectError(`cannot open PGlite database in ${dir}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Wraps an instance the caller created; `close` leaves it open for the caller. */
+  static fromInstance(db: PGlite): PGliteEngine {
+    return new PGliteEngine(db, 'pglite (caller-provided instance)', undefined, false);
+  }
+
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    return (await this.db.query<T>(sql, params)).rows;
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.db.exec(script);
+  }
+
+  transactionStatus(): TransactionStatus {
+    return this.db.isInTransaction() ? 'open' : 'idle';
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (this.owned) await this.db.close();
+    } finally {
+      this.dirLock?.release();
+    }
+  }
+}

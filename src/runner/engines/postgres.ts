@@ -1,0 +1,63 @@
+// PostgreSQL over node-postgres: one pinned client, so the advisory lock, BEGIN and COMMIT all
+// travel on the same session. libpq's PG* variables fill in whatever the URL leaves out.
+import pg from 'pg';
+import { ConnectError } from '../errors.js';
+import { addSecret, redactUrl } from '../redact.js';
+import type { Engine, TransactionStatus } from './engine.js';
+
+export class PostgresEngine implements Engine {
+  readonly kind = 'postgres';
+  readonly capabilities = { advisoryLocks: true, transactionalDdl: true };
+
+  private constructor(private readonly client: pg.Client, readonly description: string) {}
+
+  static async connect(url: string, applicationName = 'pgstrata'): Promise<PostgresEngine> {
+    addSecret(process.env.PGPASSWORD);
+    const description = redactUrl(url);
+    // An empty postgres:// leaves host, user and database to PG* variables, as libpq does.
+    const connectionString = /^postgres(ql)?:\/\/$/.test(url) ? undefined : url;
+    const client = new pg.Client({ connectionString, application_name: applicationName });
+    // A dropped connection emits 'error' on the client; the pending query rejects with it too,
+    // so the listener only keeps the process from crashing on the unhandled event.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => {});
+      throw new ConnectError(`cannot connect to ${description}: ${(e as Error).message}`, { cause: e });
+    }
+    return new PostgresEngine(client, description);
+  }
+
+  /** Wraps a client the caller connected; the caller keeps ownership unless `close` is called. */
+  static fromClient(client: pg.Client, description = 'postgres (caller-provided client)'): PostgresEngine {
+    return new PostgresEngine(client, description);
+  }
+
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    const result = await this.client.query(sql, params);
+    return result.rows as T[];
+  }
+
+  async exec(script: string): Promise<void> {
+    // Without parameters node-postgres uses the simple protocol: the whole script is one message.
+    await this.client.query(script);
+  }
+
+  transactionStatus(): TransactionStatus {
+    switch (this.client.getTransactionStatus()) {
+      case 'I':
+        return 'idle';
+      case 'T':
+        return 'open';
+      case 'E':
+        return 'failed';
+      default:
+        return 'unknown';
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}

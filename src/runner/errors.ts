@@ -1,0 +1,104 @@
+// Every failure the runner reports is one of these classes. Each carries a stable `code`, the
+// process exit status the CLI uses for it, and the original error as `cause`, so nothing that
+// PostgreSQL said (SQLSTATE, position, detail) is lost on the way to the user.
+
+/** A problem found in a file: what, where, and what to do about it. */
+export interface Problem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+  hint?: string;
+}
+
+export const ExitStatus = {
+  ok: 0,
+  sqlFailed: 1,
+  usage: 2,
+  invalidSource: 3,
+  drift: 4,
+  lockTimeout: 5,
+  connect: 6,
+  checkFailed: 7,
+} as const;
+
+export abstract class PgstrataError extends Error {
+  abstract readonly code: string;
+  abstract readonly exitStatus: number;
+  override name = this.constructor.name;
+}
+
+/** The user asked for something that cannot be done as asked (bad option, ambiguous target). */
+export class UsageError extends PgstrataError {
+  readonly code = 'usage';
+  readonly exitStatus = ExitStatus.usage;
+}
+
+/** Migration files or their graph are invalid. All problems are collected before throwing. */
+export class SourceError extends PgstrataError {
+  readonly code = 'invalid-source';
+  readonly exitStatus = ExitStatus.invalidSource;
+  constructor(readonly problems: Problem[], summary?: string) {
+    super(summary ?? `${problems.length} problem${problems.length === 1 ? '' : 's'} in the migration files`);
+  }
+}
+
+export interface DriftItem {
+  revision: string;
+  file: string;
+  kind: 'changed' | 'missing';
+}
+
+/** Applied revisions whose up file changed or vanished since they ran. */
+export class DriftError extends PgstrataError {
+  readonly code = 'drift';
+  readonly exitStatus = ExitStatus.drift;
+  constructor(readonly items: DriftItem[]) {
+    super(`${items.length} applied revision${items.length === 1 ? '' : 's'} no longer match${items.length === 1 ? 'es' : ''} the files`);
+  }
+}
+
+export class LockTimeoutError extends PgstrataError {
+  readonly code = 'lock-timeout';
+  readonly exitStatus = ExitStatus.lockTimeout;
+}
+
+export class ConnectError extends PgstrataError {
+  readonly code = 'connect';
+  readonly exitStatus = ExitStatus.connect;
+}
+
+/** Where in which file a database error points, as the user's editor counts. */
+export interface SqlLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface DatabaseErrorFields {
+  sqlstate?: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  where?: string;
+}
+
+/** A migration's SQL failed; its transaction was rolled back (where the engine has transactions). */
+export class MigrationError extends PgstrataError {
+  readonly code = 'migration-failed';
+  readonly exitStatus = ExitStatus.sqlFailed;
+  constructor(
+    readonly revision: string,
+    readonly direction: 'up' | 'down',
+    readonly location: SqlLocation,
+    readonly db: DatabaseErrorFields,
+    readonly outcome: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${direction} ${revision} failed: ${db.message}`, options);
+  }
+}
+
+export function isPgstrataError(e: unknown): e is PgstrataError {
+  return e instanceof PgstrataError;
+}

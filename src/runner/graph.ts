@@ -1,0 +1,161 @@
+// The revision DAG. Pure: built from (revision, parents) pairs, never from files or a database.
+import type { Problem } from './errors.js';
+import { StringMinHeap } from './heap.js';
+
+export interface GraphNode {
+  revision: string;
+  parents: string[];
+}
+
+export class RevisionGraph {
+  private readonly parentMap = new Map<string, string[]>();
+  private readonly childMap = new Map<string, string[]>();
+  /** Every revision, parents before children, ties broken by revision id. */
+  readonly order: string[];
+  private readonly position = new Map<string, number>();
+
+  private constructor(nodes: GraphNode[], order: string[]) {
+    for (const n of nodes) {
+      this.parentMap.set(n.revision, n.parents);
+      if (!this.childMap.has(n.revision)) this.childMap.set(n.revision, []);
+      for (const p of n.parents) {
+        const c = this.childMap.get(p);
+        if (c) c.push(n.revision);
+        else this.childMap.set(p, [n.revision]);
+      }
+    }
+    this.order = order;
+    order.forEach((r, i) => this.position.set(r, i));
+  }
+
+  /**
+   * Builds the graph, or reports every dangling parent and cycle. `fileOf` names the file a
+   * problem belongs to.
+   */
+  static build(nodes: GraphNode[], fileOf: (revision: string) => string): { graph?: RevisionGraph; problems: Problem[] } {
+    const problems: Problem[] = [];
+    const known = new Set(nodes.map((n) => n.revision));
+    for (const n of nodes) {
+      for (const p of n.parents) {
+        if (!known.has(p)) {
+          problems.push({ file: fileOf(n.revision), message: `down_revision names ${p}, which no up file defines`, hint: 'Fix the id (see `pgstrata history`), or restore the missing revision\'s files.' });
+        }
+      }
+    }
+    if (problems.length > 0) return { problems };
+    const order = topologicalOrder(nodes);
+    if (order.length < nodes.length) {
+      for (const cycle of findCycles(nodes, new Set(order))) {
+        const path = [...cycle, cycle[0]].join(' -> ');
+        for (const r of cycle) problems.push({ file: fileOf(r), message: `revision ${r} is part of a cycle: ${path}`, hint: 'A revision cannot descend from itself; fix the down_revision of one of these files.' });
+      }
+      return { problems };
+    }
+    return { graph: new RevisionGraph(nodes, order), problems };
+  }
+
+  has(revision: string): boolean {
+    return this.parentMap.has(revision);
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  parents(revision: string): string[] {
+    return this.parentMap.get(revision) ?? [];
+  }
+
+  children(revision: string): string[] {
+    return this.childMap.get(revision) ?? [];
+  }
+
+  roots(): string[] {
+    return this.order.filter((r) => this.parents(r).length === 0);
+  }
+
+  heads(): string[] {
+    return this.order.filter((r) => this.children(r).length === 0).sort();
+  }
+
+  /** Revisions reachable through parents (a start is included only if it is another start's ancestor). */
+  ancestors(revisions: Iterable<string>): Set<string> {
+    return this.walk(revisions, (r) => this.parents(r));
+  }
+
+  /** Revisions reachable through children. */
+  descendants(revisions: Iterable<string>): Set<string> {
+    return this.walk(revisions, (r) => this.children(r));
+  }
+
+  private walk(start: Iterable<string>, next: (r: string) => string[]): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...start];
+    while (stack.length > 0) {
+      for (const n of next(stack.pop()!)) {
+        if (!seen.has(n)) {
+          seen.add(n);
+          stack.push(n);
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** The given revisions in topological order (parents first). */
+  sort(revisions: Iterable<string>): string[] {
+    return [...revisions].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
+  }
+}
+
+/** Kahn's algorithm with a min-heap, so the order is the same on every machine. */
+function topologicalOrder(nodes: GraphNode[]): string[] {
+  const pending = new Map<string, number>();
+  const children = new Map<string, string[]>();
+  const ready = new StringMinHeap();
+  for (const n of nodes) {
+    pending.set(n.revision, n.parents.length);
+    if (n.parents.length === 0) ready.push(n.revision);
+    for (const p of n.parents) {
+      const c = children.get(p);
+      if (c) c.push(n.revision);
+      else children.set(p, [n.revision]);
+    }
+  }
+  const order: string[] = [];
+  for (let r = ready.pop(); r !== undefined; r = ready.pop()) {
+    order.push(r);
+    for (const c of children.get(r) ?? []) {
+      const left = pending.get(c)! - 1;
+      pending.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  return order;
+}
+
+/** Each distinct cycle among the revisions Kahn's algorithm could not order, smallest id first. */
+function findCycles(nodes: GraphNode[], ordered: Set<string>): string[][] {
+  const parents = new Map(nodes.map((n) => [n.revision, n.parents.filter((p) => !ordered.has(p))]));
+  const done = new Set<string>();
+  const cycles: string[][] = [];
+  for (const start of [...parents.keys()].filter((r) => !ordered.has(r)).sort()) {
+    if (done.has(start)) continue;
+    // Follow unordered parents until a revision repeats: the repeat closes a cycle.
+    const path: string[] = [];
+    const at = new Map<string, number>();
+    let r: string | undefined = start;
+    while (r !== undefined && !at.has(r) && !done.has(r)) {
+      at.set(r, path.length);
+      path.push(r);
+      r = [...(parents.get(r) ?? [])].sort()[0];
+    }
+    if (r !== undefined && at.has(r)) {
+      const cycle = path.slice(at.get(r)!);
+      const min = cycle.indexOf([...cycle].sort()[0]!);
+      cycles.push([...cycle.slice(min), ...cycle.slice(0, min)]);
+    }
+    for (const p of path) done.add(p);
+  }
+  return cycles;
+}

@@ -1,0 +1,113 @@
+// The migration lock: a session advisory lock on the runner's one pinned connection, keyed by
+// the schema-qualified version table so two projects in one database do not block each other.
+// It is taken by polling pg_try_advisory_lock, never by blocking in pg_advisory_lock: a backend
+// blocked there sits in a transaction that another runner's CREATE INDEX CONCURRENTLY waits for,
+// and the two deadlock.
+import { createHash } from 'node:crypto';
+import type { Engine } from './engines/engine.js';
+import { LockTimeoutError } from './errors.js';
+import type { Logger } from './logger.js';
+
+export interface LockHolder {
+  pid: number;
+  applicationName: string;
+  clientAddr: string | null;
+  state: string | null;
+  since: Date | null;
+  query: string | null;
+}
+
+export interface HeldLock {
+  release(): Promise<void>;
+  /** How long acquiring took, including any wait. */
+  waitedMs: number;
+}
+
+/** A 64-bit key from the qualified table name, as the signed bigint PostgreSQL takes. */
+export function lockKey(schema: string, table: string): bigint {
+  const digest = createHash('sha256').update(`pgstrata\0${schema}\0${table}`).digest();
+  return digest.readBigInt64BE(0);
+}
+
+/** pg_locks shows a bigint advisory key as two unsigned 32-bit halves. */
+function keyHalves(key: bigint): [string, string] {
+  const unsigned = BigInt.asUintN(64, key);
+  return [String(unsigned >> 32n), String(unsigned & 0xffffffffn)];
+}
+
+/** Who holds the lock for `key` in this database, if anyone. */
+export async function lockHolder(engine: Engine, key: bigint): Promise<LockHolder | undefined> {
+  const [classid, objid] = keyHalves(key);
+  const rows = await engine.query<{
+    pid: number;
+    application_name: string;
+    client_addr: string | null;
+    state: string | null;
+    backend_start: Date | null;
+    query: string | null;
+  }>(
+    `SELECT a.pid, a.application_name, a.client_addr::text AS client_addr, a.state, a.backend_start, a.query
+       FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+        AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid
+        AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`,
+    [classid, objid],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return { pid: r.pid, applicationName: r.application_name, clientAddr: r.client_addr, state: r.state, since: r.backend_start, query: r.query };
+}
+
+export function describeHolder(h: LockHolder | undefined): string {
+  if (!h) return 'another session (it let go while we looked)';
+  const parts = [`pid ${h.pid}`];
+  if (h.applicationName) parts.push(`application_name ${h.applicationName}`);
+  if (h.clientAddr) parts.push(`from ${h.clientAddr}`);
+  if (h.state) parts.push(`state ${h.state}`);
+  if (h.since) parts.push(`connected since ${h.since.toISOString()}`);
+  return parts.join(', ');
+}
+
+export interface AcquireOptions {
+  key: bigint;
+  timeoutMs: number;
+  logger: Logger;
+  /** How often to repeat the "still waiting" line. */
+  reportEveryMs?: number;
+}
+
+/** Polls until the lock is ours or the timeout passes (LockTimeoutError). */
+export async function acquireLock(engine: Engine, options: AcquireOptions): Promise<HeldLock> {
+  const { key, timeoutMs, logger } = options;
+  const reportEvery = options.reportEveryMs ?? 10_000;
+  const started = Date.now();
+  const keyParam = String(key);
+  let delay = 10;
+  let nextReport = 0;
+  for (;;) {
+    const [row] = await engine.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1::bigint) AS ok', [keyParam]);
+    if (row?.ok) {
+      const waitedMs = Date.now() - started;
+      if (nextReport > 0) logger.info({ event: 'lock-acquired', waitedMs }, `migration lock acquired after ${waitedMs} ms`);
+      return {
+        waitedMs,
+        release: async () => {
+          await engine.query('SELECT pg_catalog.pg_advisory_unlock($1::bigint)', [keyParam]);
+        },
+      };
+    }
+    const elapsed = Date.now() - started;
+    if (elapsed >= timeoutMs) {
+      const holder = await lockHolder(engine, key);
+      throw new LockTimeoutError(`could not take the migration lock within ${timeoutMs} ms: it is held by ${describeHolder(holder)}. Wait for that run to finish, or raise --lock-timeout.`);
+    }
+    if (elapsed >= nextReport) {
+      const holder = await lockHolder(engine, key);
+      logger.info({ event: 'lock-wait', holder: holder ?? null, waitedMs: elapsed }, `waiting for the migration lock held by ${describeHolder(holder)}`);
+      nextReport = elapsed + reportEvery;
+    }
+    // Jittered back-off: runners started together do not poll in lock-step.
+    await new Promise((r) => setTimeout(r, Math.min(delay * (0.5 + Math.random()), timeoutMs - elapsed)));
+    delay = Math.min(delay * 2, 250);
+  }
+}

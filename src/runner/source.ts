@@ -1,0 +1,191 @@
+// Reads sql/up and sql/down, pairs the files by name, parses headers and checksums the up files.
+// Every problem is collected and reported together; nothing is executed here.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
+import { checksum } from './checksum.js';
+import { SourceError, type Problem } from './errors.js';
+import { parseDownHeader, parseUpHeader } from './header.js';
+import { hasStatement } from './sqltext.js';
+import { stripBom } from './text.js';
+import { firstInvalidByte, lineOfByte } from './utf8.js';
+
+export interface Migration {
+  revision: string;
+  /** down_revision: none for a root, several for a merge. */
+  parents: string[];
+  message: string;
+  /** Up file path as shown to the user (relative to the working directory). */
+  upFile: string;
+  /** Down file path as shown to the user; undefined when the revision is irreversible. */
+  downFile?: string;
+  /** Where the down file is read from when it is needed. */
+  downPath?: string;
+  /** The up file's text with any BOM removed: what is sent to the server, positions intact. */
+  sql: string;
+  checksum: string;
+  transactional: boolean;
+  lockTimeout?: string;
+  statementTimeout?: string;
+  irreversible: boolean;
+}
+
+export interface DownScript {
+  file: string;
+  sql: string;
+  checksum: string;
+  transactional: boolean;
+}
+
+export interface FileText {
+  /** Display path. */
+  file: string;
+  name: string;
+  bytes: Uint8Array;
+}
+
+const FILE_NAME = /^([0-9A-Za-z]{1,64})(?:_([A-Za-z0-9_.-]+))?\.sql$/;
+const FILE_NAME_HINT = 'Name migration files <revision>_<slug>.sql using letters, digits, "_", "." and "-" only (e.g. 2c43863b5e49_initial_migration.sql); move other files out of the directory.';
+
+/** Decodes a file as UTF-8 text, or reports where it is not text. */
+export function decodeText(f: FileText, problems: Problem[]): string | undefined {
+  const bad = firstInvalidByte(f.bytes);
+  if (bad !== -1) {
+    const what = f.bytes[bad] === 0 ? 'a NUL byte (binary content)' : 'bytes that are not valid UTF-8';
+    problems.push({ file: f.file, line: lineOfByte(f.bytes, bad), message: `file contains ${what} at byte ${bad}`, hint: 'Migration files must be UTF-8 text; re-save the file as UTF-8.' });
+    return undefined;
+  }
+  return stripBom(Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength).toString('utf8'));
+}
+
+function slugMessage(slug: string | undefined): string {
+  return (slug ?? '').replace(/_/g, ' ').trim();
+}
+
+/**
+ * Pure: turns the up files' contents and the down directory's file names into migrations.
+ * Problems with names, headers, pairing and duplicates come back together.
+ */
+export function parseSource(upFiles: FileText[], down: { dir: string; display: string }, downNames: string[]): { migrations: Migration[]; problems: Problem[] } {
+  const downDir = down.display;
+  const problems: Problem[] = [];
+  const migrations: Migration[] = [];
+  const byRevision = new Map<string, Migration>();
+  const downs = new Set<string>();
+
+  for (const name of downNames) {
+    if (FILE_NAME.test(name)) downs.add(name);
+    else problems.push({ file: join(downDir, name), message: 'not a migration file name', hint: FILE_NAME_HINT });
+  }
+  const upNames = new Set(upFiles.map((f) => f.name));
+  for (const name of downs) {
+    if (!upNames.has(name)) problems.push({ file: join(downDir, name), message: 'down file has no up file of the same name', hint: 'Rename it to match its up file, or delete it.' });
+  }
+
+  for (const f of upFiles) {
+    const m = FILE_NAME.exec(f.name);
+    if (!m) {
+      problems.push({ file: f.file, message: 'not a migration file name', hint: FILE_NAME_HINT });
+      continue;
+    }
+    const text = decodeText(f, problems);
+    if (text === undefined) continue;
+    const { header, problems: headerProblems } = parseUpHeader(text, f.file);
+    problems.push(...headerProblems);
+    if (header.revision === undefined || header.parents === undefined) continue;
+
+    const prefix = m[1]!;
+    if (header.revision !== prefix) {
+      problems.push({ file: f.file, line: 1, message: `header says revision ${header.revision} but the file name starts with ${prefix}`, hint: 'The file name must start with the revision id followed by "_".' });
+      continue;
+    }
+    const hasDown = downs.has(f.name);
+    if (!hasDown && !header.irreversible) {
+      problems.push({ file: f.file, message: `missing down file ${join(downDir, f.name)}`, hint: 'Write the reverse SQL there, or declare `-- down: irreversible` in the up header.' });
+    }
+    if (hasDown && header.irreversible) {
+      problems.push({ file: f.file, message: `declared "down: irreversible" but ${join(downDir, f.name)} exists`, hint: 'Delete the down file or remove the `down: irreversible` line.' });
+    }
+    if (header.parents.length < 2 && !hasStatement(text)) {
+      problems.push({ file: f.file, message: 'up file has no SQL statement, only comments or whitespace', hint: 'An empty migration would be recorded as applied while changing nothing. Write its SQL; only merge revisions may be empty.' });
+    }
+    const migration: Migration = {
+      revision: header.revision,
+      parents: header.parents,
+      message: header.message ?? slugMessage(m[2]),
+      upFile: f.file,
+      ...(hasDown ? { downFile: join(downDir, f.name), downPath: join(down.dir, f.name) } : {}),
+      sql: text,
+      checksum: checksum(text),
+      transactional: header.transactional,
+      ...(header.lockTimeout ? { lockTimeout: header.lockTimeout } : {}),
+      ...(header.statementTimeout ? { statementTimeout: header.statementTimeout } : {}),
+      irreversible: header.irreversible,
+    };
+    const existing = byRevision.get(migration.revision);
+    if (existing) {
+      problems.push({ file: f.file, line: 1, message: `revision ${migration.revision} is also defined by ${existing.upFile}`, hint: 'Every revision id must be unique; give one of them a new id (`pgstrata new` makes one).' });
+      continue;
+    }
+    byRevision.set(migration.revision, migration);
+    migrations.push(migration);
+  }
+  return { migrations, problems };
+}
+
+/** Path as the user should see it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+function listDir(dir: string, display: string, required: boolean, problems: Problem[]): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => !e.name.startsWith('.'))
+      .filter((e) => {
+        if (e.isFile() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isFile())) return true;
+        problems.push({ file: join(display, e.name), message: 'not a regular file', hint: 'Migration directories hold only <revision>_<slug>.sql files.' });
+        return false;
+      })
+      .map((e) => e.name)
+      .sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return [];
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'directory not found' : (e as Error).message;
+    problems.push({ file: display, message: reason, hint: 'Point --dir at the folder that holds up/ and down/ (default ./sql).' });
+    return [];
+  }
+}
+
+/** Reads `<dir>/up` and the names in `<dir>/down`; throws SourceError listing every problem. */
+export function readSource(dir: string): Migration[] {
+  const problems: Problem[] = [];
+  const upDir = join(dir, 'up');
+  const downDir = join(dir, 'down');
+  const upDisplay = displayPath(upDir);
+  const upFiles: FileText[] = listDir(upDir, upDisplay, true, problems).map((name) => ({
+    name,
+    file: join(upDisplay, name),
+    bytes: readFileSync(join(upDir, name)),
+  }));
+  const downDisplay = displayPath(downDir);
+  const downNames = listDir(downDir, downDisplay, false, problems);
+  const parsed = parseSource(upFiles, { dir: downDir, display: downDisplay }, downNames);
+  problems.push(...parsed.problems);
+  if (problems.length > 0) throw new SourceError(problems);
+  return parsed.migrations;
+}
+
+/** Reads and checks the down file of a migration, just before it is needed. */
+export function readDown(m: Migration): DownScript | undefined {
+  if (!m.downFile || !m.downPath) return undefined;
+  const problems: Problem[] = [];
+  const text = decodeText({ file: m.downFile, name: m.downFile, bytes: readFileSync(m.downPath) }, problems);
+  if (text === undefined) throw new SourceError(problems);
+  const { header, problems: headerProblems } = parseDownHeader(text, m.downFile);
+  if (headerProblems.length > 0) throw new SourceError(headerProblems);
+  if (m.parents.length < 2 && !hasStatement(text)) {
+    throw new SourceError([{ file: m.downFile, message: 'down file has no SQL statement, only comments or whitespace', hint: 'Write the reverse SQL, or declare `-- down: irreversible` in the up header and delete this file.' }]);
+  }
+  return { file: m.downFile, sql: text, checksum: checksum(text), transactional: header.transactional };
+}

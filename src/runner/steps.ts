@@ -1,0 +1,57 @@
+// Builds the StepScript for an up or a down from a migration and the version store.
+import type { StepScript } from './apply.js';
+import { parseDownHeader } from './header.js';
+import type { DownScript, Migration } from './source.js';
+import type { Store } from './store.js';
+import { pgstrataVersion } from './version.js';
+
+export function upStep(m: Migration, down: DownScript | undefined, store: Store): StepScript {
+  return {
+    revision: m.revision,
+    direction: 'up',
+    file: m.upFile,
+    sql: m.sql,
+    transactional: m.transactional,
+    ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}),
+    ...(m.statementTimeout ? { statementTimeout: m.statementTimeout } : {}),
+    bookkeeping: (durationMs, durationSql) => [
+      store.recordUp(versionRecord(m, down), durationMs, durationSql),
+      store.logEvent('up', m.revision, durationMs, null, durationSql),
+    ],
+    failure: (durationMs, sqlstate) => store.logEvent('up', m.revision, durationMs, sqlstate),
+  };
+}
+
+export function versionRecord(m: Migration, down: DownScript | undefined) {
+  return {
+    revision: m.revision,
+    parents: m.parents,
+    message: m.message,
+    checksum: m.checksum,
+    downChecksum: down?.checksum ?? null,
+    upSql: m.sql,
+    downSql: down?.sql ?? null,
+    version: pgstrataVersion(),
+  };
+}
+
+/** A down from its file, or from the SQL stored at apply time when the file is gone. */
+export function downStep(revision: string, down: DownScript, m: Migration | undefined, store: Store): StepScript {
+  return {
+    revision,
+    direction: 'down',
+    file: down.file,
+    sql: down.sql,
+    transactional: down.transactional,
+    ...(m?.lockTimeout ? { lockTimeout: m.lockTimeout } : {}),
+    ...(m?.statementTimeout ? { statementTimeout: m.statementTimeout } : {}),
+    bookkeeping: (durationMs, durationSql) => [store.recordDown(revision), store.logEvent('down', revision, durationMs, null, durationSql)],
+    failure: (durationMs, sqlstate) => store.logEvent('down', revision, durationMs, sqlstate),
+  };
+}
+
+/** Wraps down SQL read from the version table as a DownScript. */
+export function storedDownScript(revision: string, sql: string): DownScript {
+  const file = `down SQL of ${revision} stored in the version table`;
+  return { file, sql, checksum: '', transactional: parseDownHeader(sql, file).header.transactional };
+}

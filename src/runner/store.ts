@@ -1,0 +1,164 @@
+// The version table and its append-only event log. All of pgstrata's bookkeeping SQL lives here;
+// identifiers are quoted, values are parameters (inlined as literals only where a migration's
+// bookkeeping must travel in the same round trip as its SQL).
+import type { Engine } from './engines/engine.js';
+import { checkIdentifier, inlineParams, quoteIdent, quoteLiteral } from './sqlstring.js';
+
+export interface StoreOptions {
+  schema: string;
+  table: string;
+}
+
+export interface AppliedRow {
+  revision: string;
+  parents: string[];
+  message: string;
+  checksum: string;
+  appliedAt: Date;
+  appliedBy: string;
+  durationMs: number | null;
+}
+
+export interface VersionRecord {
+  revision: string;
+  parents: string[];
+  message: string;
+  checksum: string;
+  downChecksum: string | null;
+  upSql: string;
+  downSql: string | null;
+  version: string;
+}
+
+export type LogEvent = 'up' | 'down' | 'stamp' | 'unstamp';
+
+/** A statement with its parameters, to run alone or inline into a script. */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/** SQL for the duration of the current transaction so far, measured by the server. */
+export const SERVER_ELAPSED_MS = '(extract(epoch from clock_timestamp() - transaction_timestamp()) * 1000)::integer';
+
+export class Store {
+  readonly schema: string;
+  readonly table: string;
+  readonly qualified: string;
+  readonly logQualified: string;
+
+  constructor(private readonly engine: Engine, options: StoreOptions) {
+    this.schema = checkIdentifier('schema', options.schema);
+    // the log table is named `<table>_log`, which must fit in 63 bytes too
+    this.table = checkIdentifier('table', options.table, 59);
+    this.qualified = `${quoteIdent(this.schema)}.${quoteIdent(this.table)}`;
+    this.logQualified = `${quoteIdent(this.schema)}.${quoteIdent(`${this.table}_log`)}`;
+  }
+
+  /** Display name, e.g. public.pgstrata_version. */
+  get name(): string {
+    return `${this.schema}.${this.table}`;
+  }
+
+  /** Creates the schema and both tables if missing; safe to repeat. Call under the lock. */
+  async ensure(): Promise<void> {
+    const schema = this.schema === 'public' ? '' : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)};\n`;
+    await this.engine.exec(`${schema}CREATE TABLE IF NOT EXISTS ${this.qualified} (
+  revision text PRIMARY KEY,
+  down_revision text[] NOT NULL DEFAULT '{}',
+  message text NOT NULL DEFAULT '',
+  checksum text NOT NULL,
+  down_checksum text,
+  up_sql text NOT NULL,
+  down_sql text,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  applied_by text NOT NULL DEFAULT current_user,
+  duration_ms integer,
+  pgstrata_version text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${this.logQualified} (
+  id bigserial PRIMARY KEY,
+  event text NOT NULL CHECK (event IN ('up', 'down', 'stamp', 'unstamp')),
+  revision text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now(),
+  by text NOT NULL DEFAULT current_user,
+  duration_ms integer,
+  error text
+);`);
+  }
+
+  /**
+   * The applied revisions, oldest first, without the stored SQL (read only when a down needs it).
+   * Returns undefined when the version table does not exist yet.
+   */
+  async readApplied(): Promise<AppliedRow[] | undefined> {
+    if (!(await this.exists())) return undefined;
+    const rows = await this.engine.query<{
+      revision: string;
+      down_revision: string[];
+      message: string;
+      checksum: string;
+      applied_at: Date | string;
+      applied_by: string;
+      duration_ms: number | null;
+    }>(`SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms FROM ${this.qualified} ORDER BY applied_at, revision`);
+    return rows.map((r) => ({
+      revision: r.revision,
+      parents: r.down_revision ?? [],
+      message: r.message,
+      checksum: r.checksum,
+      appliedAt: r.applied_at instanceof Date ? r.applied_at : new Date(r.applied_at),
+      appliedBy: r.applied_by,
+      durationMs: r.duration_ms,
+    }));
+  }
+
+  async exists(): Promise<boolean> {
+    const rows = await this.engine.query<{ n: number | string }>(
+      `SELECT count(*) AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+      [this.schema, this.table],
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
+  }
+
+  /** The down SQL stored when a revision was applied: what undoes it once its file is gone. */
+  async storedDown(revision: string): Promise<string | null | undefined> {
+    const rows = await this.engine.query<{ down_sql: string | null }>(`SELECT down_sql FROM ${this.qualified} WHERE revision = $1`, [revision]);
+    return rows[0]?.down_sql;
+  }
+
+  /** Records an applied (or stamped) revision. `durationSql` lets the server time the transaction. */
+  recordUp(r: VersionRecord, durationMs: number | null, durationSql?: string): Statement {
+    const duration = durationSql ?? '$9';
+    return {
+      text: `INSERT INTO ${this.qualified} (revision, down_revision, message, checksum, down_checksum, up_sql, down_sql, pgstrata_version, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${duration})`,
+      params: [r.revision, r.parents, r.message, r.checksum, r.downChecksum, r.upSql, r.downSql, r.version, ...(durationSql ? [] : [durationMs])],
+    };
+  }
+
+  recordDown(revision: string): Statement {
+    return { text: `DELETE FROM ${this.qualified} WHERE revision = $1`, params: [revision] };
+  }
+
+  logEvent(event: LogEvent, revision: string, durationMs: number | null, error: string | null = null, durationSql?: string): Statement {
+    const duration = durationSql ?? '$3';
+    return {
+      text: `INSERT INTO ${this.logQualified} (event, revision, duration_ms, error) VALUES ($1, $2, ${duration}, $${durationSql ? 3 : 4})`,
+      params: durationSql ? [event, revision, error] : [event, revision, durationMs, error],
+    };
+  }
+
+  async run(statement: Statement): Promise<void> {
+    await this.engine.query(statement.text, statement.params);
+  }
+
+  /** Statements inlined for a one-round-trip script. */
+  static inline(statements: Statement[]): string {
+    return statements.map((s) => `${inlineParams(s.text, s.params)};`).join('\n');
+  }
+
+  /** A literal for inlining a value that is not a parameter of a Statement. */
+  static literal(value: string): string {
+    return quoteLiteral(value);
+  }
+}
