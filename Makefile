@@ -1,0 +1,44 @@
+# pgstrata: `make migrate` and `make test` are all a fresh machine with Node 20 needs.
+# DATABASE_URL=postgres://… make migrate targets a server; without it, the embedded PGlite
+# database in ./.pgstrata/dev is used.
+SHELL := /bin/bash
+CLI := node dist/src/cli.js
+SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) tsconfig.json
+
+.PHONY: install build migrate rollback status new test test-faults bench clean
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+dist/.built: node_modules/.package-lock.json $(SOURCES)
+	npx tsc -p tsconfig.json
+	@chmod +x dist/src/cli.js
+	@touch $@
+
+build: dist/.built
+
+migrate: build
+	$(CLI) up
+
+rollback: build
+	$(CLI) down
+
+status: build
+	$(CLI) status
+
+new: build
+	@test -n "$(m)" || { echo 'usage: make new m="what the revision does"' >&2; exit 2; }
+	$(CLI) new "$(m)"
+
+# The tests need a PostgreSQL server: TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres.
+test: build
+	node --enable-source-maps node_modules/uvu/bin.js dist/test '\.test\.js$$'
+
+bench: build
+	node dist/bench/apply.js
+
+clean:
+	rm -rf dist

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// The pgstrata command line: options in, one runner call, output out, exit status. No SQL here.
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { readFileSync, existsSync } from 'node:fs';
+import { ExitStatus, UsageError, isPgstrataError } from './runner/errors.js';
+import { addSecret } from './runner/redact.js';
+import { createLogger, type LogFormat } from './cli/logging.js';
+import { describeError, err, errorDocument, json } from './cli/output.js';
+import { commands } from './cli/commands.js';
+import type { GlobalOptions } from './cli/context.js';
+
+const CONFIG_FILE = 'pgstrata.json';
+
+function globalOptions(y: Argv) {
+  return y
+    .option('url', { type: 'string', describe: 'Database: postgres://…, pglite:<dir>, pglite:memory or pgmem: [env DATABASE_URL; default pglite:./.pgstrata/dev]', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL or pglite:./.pgstrata/dev' })
+    .option('dir', { type: 'string', describe: 'Folder holding up/ and down/', default: './sql' })
+    .option('schema', { type: 'string', describe: 'Schema of the version table', default: 'public' })
+    .option('table', { type: 'string', describe: 'Name of the version table (the log is <table>_log)', default: 'pgstrata_version' })
+    .option('lock-timeout', { type: 'string', describe: 'How long to wait for another runner (e.g. 30s, 5m)', default: '5m' })
+    .option('dry-run', { type: 'boolean', describe: 'Show what would run; execute nothing', default: false })
+    .option('json', { type: 'boolean', describe: 'Print one JSON document on stdout', default: false })
+    .option('allow-drift', { type: 'boolean', describe: 'Run even if applied files changed or vanished', default: false })
+    .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], describe: 'Log detail on stderr', default: 'warn' })
+    .option('log-format', { type: 'string', choices: ['pretty', 'json'], describe: 'Log lines for people or for collectors', defaultDescription: 'pretty on a terminal, else json' })
+    .config('config', `JSON file of options (default ./${CONFIG_FILE} when present)`, (path: string) => {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as object;
+      } catch (e) {
+        throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
+      }
+    })
+    .default('config', existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined, CONFIG_FILE);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let asJson = argv.includes('--json');
+  let status: number = ExitStatus.ok;
+  const parser = globalOptions(yargs(argv))
+    .scriptName('pgstrata')
+    .usage('$0 <command> [options]\n\nRaw-SQL migrations for PostgreSQL: sql/up/<revision>_<slug>.sql and sql/down/<same name>, ordered by each file\'s down_revision.')
+    .env('PGSTRATA')
+    .middleware((a) => {
+      asJson = Boolean(a.json);
+      if (typeof a.url === 'string') addSecret(passwordOf(a.url));
+    })
+    .strict()
+    .demandCommand(1, 'Name a command; see the list above.')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .epilogue('Exit status: 0 ok, 1 migration SQL failed, 2 usage, 3 invalid files or graph, 4 drift, 5 lock timeout, 6 cannot connect, 7 check found problems.\nOptions also come from PGSTRATA_* environment variables (PGSTRATA_LOCK_TIMEOUT=30s) and ./pgstrata.json.')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, e) => {
+      throw e ?? new UsageError(msg);
+    });
+
+  for (const c of commands) {
+    parser.command(c.command, c.describe, c.builder, async (a) => {
+      const opts = a as unknown as GlobalOptions & { logLevel: string; logFormat?: LogFormat };
+      const logger = createLogger(opts.logLevel, opts.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json'));
+      status = (await c.run(a as never, opts, logger)) ?? ExitStatus.ok;
+    });
+  }
+  try {
+    await parser.parseAsync();
+    return status;
+  } catch (e) {
+    const usage = e instanceof UsageError || (e instanceof Error && e.name === 'YError');
+    if (asJson) json(errorDocument(e));
+    else err(describeError(e) + (usage ? '\nRun `pgstrata --help` for the commands and options.' : ''));
+    if (isPgstrataError(e)) return e.exitStatus;
+    if (usage) return ExitStatus.usage;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECONNRESET' || code === 'ECONNREFUSED' || /Connection terminated/.test((e as Error).message)) return ExitStatus.connect;
+    if (process.env.PGSTRATA_DEBUG) err((e as Error).stack ?? '');
+    return ExitStatus.sqlFailed;
+  }
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

@@ -1,0 +1,70 @@
+// Everything the CLI prints. Results go to stdout (one JSON document with --json), errors to
+// stderr; every line passes the redactor, so a password cannot slip out through a message.
+import { DriftError, MigrationError, SourceError, isPgstrataError, type Problem } from '../runner/errors.js';
+import { redact } from '../runner/redact.js';
+import type { RunResult, StepResult } from '../runner/runner.js';
+
+export function out(text: string): void {
+  process.stdout.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+}
+
+export function err(text: string): void {
+  process.stderr.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+}
+
+export function json(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+export function stepLine(s: StepResult): string {
+  const arrow = s.direction === 'up' ? 'up  ' : 'down';
+  const time = s.durationMs === undefined ? '' : `  (${s.durationMs} ms)`;
+  return `  ${arrow} ${s.revision}  ${s.message}${time}`;
+}
+
+export function runSummary(verb: string, result: RunResult, nothing: string): string {
+  if (result.steps.length === 0) return nothing;
+  const n = result.steps.length;
+  const noun = `revision${n === 1 ? '' : 's'}`;
+  if (result.dryRun) return [`Would ${verb} ${n} ${noun} (dry run; nothing was executed):`, ...result.steps.map(stepLine)].join('\n');
+  const total = result.steps.reduce((t, s) => t + (s.durationMs ?? 0), 0);
+  return `${n} ${noun} ${verb === 'apply' ? 'applied' : verb === 'revert' ? 'reverted' : 'processed'} in ${total} ms.`;
+}
+
+export function problemLine(p: Problem): string {
+  const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(':');
+  return `${where}: ${p.message}${p.hint ? `\n    ${p.hint}` : ''}`;
+}
+
+/** The human report of a failure, for stderr. */
+export function describeError(e: unknown): string {
+  if (e instanceof MigrationError) {
+    const { location: loc, db } = e;
+    const where = [loc.file, loc.line, loc.line !== undefined ? loc.column : undefined].filter((x) => x !== undefined).join(':');
+    const lines = [`error: ${e.direction} ${e.revision} failed`, `${where}: ERROR${db.sqlstate ? ` ${db.sqlstate}` : ''}: ${db.message}`];
+    if (db.detail) lines.push(`  DETAIL: ${db.detail}`);
+    if (db.hint) lines.push(`  HINT: ${db.hint}`);
+    if (db.where) lines.push(`  WHERE: ${db.where.replace(/\n/g, '\n         ')}`);
+    lines.push(`${e.outcome}.`);
+    return lines.join('\n');
+  }
+  if (e instanceof SourceError) return [`error: ${e.message}`, ...e.problems.map(problemLine)].join('\n');
+  if (e instanceof DriftError) {
+    return [
+      `error: ${e.message}; nothing was run`,
+      ...e.items.map((d) => `${d.file}: ${d.kind === 'changed' ? 'changed since it was applied' : 'file is missing'} (revision ${d.revision})`),
+      'Put the files back as they were applied (git log -p shows what changed), or pass --allow-drift to go on anyway.',
+    ].join('\n');
+  }
+  if (isPgstrataError(e)) return `error: ${e.message}`;
+  return `error: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** The machine-readable form of a failure, for --json. */
+export function errorDocument(e: unknown): Record<string, unknown> {
+  const base = { ok: false, code: isPgstrataError(e) ? e.code : 'internal', message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof MigrationError) return { ...base, revision: e.revision, direction: e.direction, location: e.location, database: e.db, outcome: e.outcome };
+  if (e instanceof SourceError) return { ...base, problems: e.problems };
+  if (e instanceof DriftError) return { ...base, drift: e.items };
+  return base;
+}

@@ -1,0 +1,35 @@
+// Plain-text views of history and status.
+import type { History } from '../runner/history.js';
+import type { StatusReport } from '../runner/status.js';
+
+/** Alembic's layout, newest first: `parents -> revision (head), message`. */
+export function historyLines(history: History): string[] {
+  const { graph, migrations } = history;
+  return [...graph.order].reverse().map((r) => {
+    const parents = graph.parents(r);
+    const tags = [graph.children(r).length === 0 ? 'head' : '', parents.length > 1 ? 'merge' : '', graph.children(r).length > 1 ? 'branchpoint' : ''].filter(Boolean);
+    return `${parents.length > 0 ? parents.join(', ') : '<base>'} -> ${r}${tags.length ? ` (${tags.join(', ')})` : ''}, ${migrations.get(r)!.message}`;
+  });
+}
+
+export function statusLines(s: StatusReport): string[] {
+  const width = Math.max(0, ...s.revisions.map((r) => r.message.length));
+  const lines = [
+    `database  ${s.database}`,
+    `table     ${s.versionTable}`,
+    `current   ${s.current.join(', ') || 'base (nothing applied)'}`,
+    `heads     ${s.heads.join(', ') || '(no revisions)'}`,
+    '',
+  ];
+  for (const r of s.revisions) {
+    const mark = r.drift ? '[!]' : r.applied ? '[x]' : '[ ]';
+    let state = r.applied ? `applied ${r.appliedAt?.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} by ${r.appliedBy}${r.durationMs != null ? ` in ${r.durationMs} ms` : ''}` : 'pending';
+    if (r.drift === 'changed') state += ' - FILE CHANGED since it was applied';
+    if (r.drift === 'missing') state += ' - FILE MISSING';
+    lines.push(`${mark} ${r.revision}  ${r.message.padEnd(width)}  ${state}`);
+  }
+  const applied = s.revisions.filter((r) => r.applied).length;
+  lines.push('', `${applied} applied, ${s.pending.length} pending${s.drift.length ? `, ${s.drift.length} drifted (up will refuse to run)` : ''}.`);
+  for (const g of s.gaps) lines.push(`warning: ${g.missing} is not applied but its child ${g.appliedChild} is`);
+  return lines;
+}

@@ -1,0 +1,58 @@
+// `stamp`: make the version table say the database is at a target without running any SQL,
+// for a database whose schema got there some other way.
+import { UsageError } from './errors.js';
+import type { Runner, RunResult, StepResult } from './runner.js';
+import { readDown } from './source.js';
+import { versionRecord } from './steps.js';
+import { Store, type Statement } from './store.js';
+import { parseTarget } from './target.js';
+
+/**
+ * Records the target and its ancestors as applied, and removes applied revisions above a
+ * revision target. Nothing else is touched; all of it commits together.
+ */
+export async function stamp(runner: Runner, target: string, options: { dryRun?: boolean } = {}): Promise<RunResult> {
+  const history = runner.history();
+  return runner.session(history, !options.dryRun, async (s) => {
+    const spec = parseTarget(s.graph, target);
+    let add: string[] = [];
+    let remove: string[] = [];
+    const applied = s.appliedSet;
+    if (spec.kind === 'relative') throw new UsageError('stamp takes a revision, head, heads or base, not a relative step');
+    if (spec.kind === 'base') {
+      remove = [...applied];
+    } else {
+      const heads = s.graph.heads();
+      if (spec.kind === 'head' && heads.length > 1) throw new UsageError(`there are ${heads.length} heads (${heads.join(', ')}): name one, or use "heads"`);
+      const targets = spec.kind === 'revision' ? [spec.revision] : heads;
+      const wanted = s.graph.ancestors(targets);
+      for (const t of targets) wanted.add(t);
+      add = [...wanted].filter((r) => !applied.has(r));
+      if (spec.kind === 'revision') {
+        const above = s.graph.descendants([spec.revision]);
+        remove = [...applied].filter((r) => above.has(r));
+      }
+    }
+    add = s.graph.sort(add);
+    remove = s.graph.sort(remove.filter((r) => s.graph.has(r))).reverse();
+    const statements: Statement[] = [];
+    const steps: StepResult[] = [];
+    for (const r of remove) {
+      statements.push(runner.store.recordDown(r), runner.store.logEvent('unstamp', r, null));
+      steps.push({ revision: r, direction: 'down', message: s.history.migrations.get(r)?.message ?? '', file: s.history.migrations.get(r)?.upFile ?? '' });
+    }
+    for (const r of add) {
+      const m = s.history.migrations.get(r);
+      if (!m) throw new UsageError(`cannot stamp ${r}: it has no up file`);
+      statements.push(runner.store.recordUp(versionRecord(m, readDown(m)), null), runner.store.logEvent('stamp', r, null));
+      steps.push({ revision: r, direction: 'up', message: m.message, file: m.upFile });
+    }
+    if (options.dryRun || statements.length === 0) return { steps, dryRun: !!options.dryRun };
+    if (runner.engine.capabilities.transactionalDdl) {
+      await runner.engine.exec(`BEGIN;\n${Store.inline(statements)}\nCOMMIT;`);
+    } else {
+      for (const st of statements) await runner.engine.query(st.text, st.params);
+    }
+    return { steps, dryRun: false };
+  });
+}

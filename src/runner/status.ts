@@ -1,0 +1,66 @@
+// Read-only views of where a database stands against the files: no lock, no writes, and no
+// version table created when there is none yet.
+import { findDrift, graphWithApplied, type History } from './history.js';
+import type { DriftItem } from './errors.js';
+import { findGaps, type Gap } from './plan.js';
+import type { Runner } from './runner.js';
+
+export interface RevisionStatus {
+  revision: string;
+  parents: string[];
+  message: string;
+  /** Up file as shown to the user; absent when only the database knows the revision. */
+  file?: string;
+  applied: boolean;
+  appliedAt?: string;
+  appliedBy?: string;
+  durationMs?: number | null;
+  drift?: DriftItem['kind'];
+  head: boolean;
+}
+
+export interface StatusReport {
+  database: string;
+  versionTable: string;
+  /** Oldest first, in the order `up` applies them. */
+  revisions: RevisionStatus[];
+  /** Applied revisions with no applied child: what Alembic calls "current". */
+  current: string[];
+  heads: string[];
+  pending: string[];
+  drift: DriftItem[];
+  gaps: Gap[];
+}
+
+export async function status(runner: Runner, history: History = runner.history()): Promise<StatusReport> {
+  const applied = (await runner.store.readApplied()) ?? [];
+  const graph = graphWithApplied(history, applied);
+  const rows = new Map(applied.map((r) => [r.revision, r]));
+  const drift = findDrift(history, applied);
+  const driftOf = new Map(drift.map((d) => [d.revision, d.kind]));
+  const heads = new Set(graph.heads());
+  const revisions = graph.order.map((revision): RevisionStatus => {
+    const m = history.migrations.get(revision);
+    const row = rows.get(revision);
+    return {
+      revision,
+      parents: graph.parents(revision),
+      message: m?.message ?? row?.message ?? '',
+      ...(m ? { file: m.upFile } : {}),
+      applied: row !== undefined,
+      ...(row ? { appliedAt: row.appliedAt.toISOString(), appliedBy: row.appliedBy, durationMs: row.durationMs } : {}),
+      ...(driftOf.has(revision) ? { drift: driftOf.get(revision)! } : {}),
+      head: heads.has(revision),
+    };
+  });
+  return {
+    database: runner.engine.description,
+    versionTable: runner.store.name,
+    revisions,
+    current: revisions.filter((r) => r.applied && graph.children(r.revision).every((c) => !rows.has(c))).map((r) => r.revision),
+    heads: [...heads],
+    pending: revisions.filter((r) => !r.applied).map((r) => r.revision),
+    drift,
+    gaps: findGaps(graph, new Set(rows.keys())),
+  };
+}
