@@ -41,6 +41,12 @@ export interface Statement {
 /** SQL for the duration of the current transaction so far, measured by the server. */
 export const SERVER_ELAPSED_MS = '(extract(epoch from clock_timestamp() - transaction_timestamp()) * 1000)::integer';
 
+/** undefined_table / invalid_schema_name, or pg-mem's message (it sets no SQLSTATE). */
+function isMissingRelation(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === '42P01' || code === '3F000' || (code === undefined && /does not exist/.test((e as Error).message));
+}
+
 export class Store {
   readonly schema: string;
   readonly table: string;
@@ -92,16 +98,15 @@ CREATE TABLE IF NOT EXISTS ${this.logQualified} (
    * Returns undefined when the version table does not exist yet.
    */
   async readApplied(): Promise<AppliedRow[] | undefined> {
-    if (!(await this.exists())) return undefined;
-    const rows = await this.engine.query<{
-      revision: string;
-      down_revision: string[];
-      message: string;
-      checksum: string;
-      applied_at: Date | string;
-      applied_by: string;
-      duration_ms: number | null;
-    }>(`SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms FROM ${this.qualified} ORDER BY applied_at, revision`);
+    type Row = { revision: string; down_revision: string[]; message: string; checksum: string; applied_at: Date | string; applied_by: string; duration_ms: number | null };
+    let rows: Row[];
+    try {
+      // One round trip in the common case; a missing table is the rare one.
+      rows = await this.engine.query<Row>(`SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms FROM ${this.qualified} ORDER BY applied_at, revision`);
+    } catch (e) {
+      if (isMissingRelation(e)) return undefined;
+      throw e;
+    }
     return rows.map((r) => ({
       revision: r.revision,
       parents: r.down_revision ?? [],
@@ -111,14 +116,6 @@ CREATE TABLE IF NOT EXISTS ${this.logQualified} (
       appliedBy: r.applied_by,
       durationMs: r.duration_ms,
     }));
-  }
-
-  async exists(): Promise<boolean> {
-    const rows = await this.engine.query<{ n: number | string }>(
-      `SELECT count(*) AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
-      [this.schema, this.table],
-    );
-    return Number(rows[0]?.n ?? 0) > 0;
   }
 
   /** The down SQL stored when a revision was applied: what undoes it once its file is gone. */

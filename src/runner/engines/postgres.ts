@@ -41,7 +41,14 @@ export class PostgresEngine implements Engine {
 
   async exec(script: string): Promise<void> {
     // Without parameters node-postgres uses the simple protocol: the whole script is one message.
-    await this.client.query(script);
+    try {
+      await this.client.query(script);
+    } catch (e) {
+      // node-postgres rejects on the ErrorResponse, before the ReadyForQuery that carries the
+      // transaction status; an empty query waits for it, so transactionStatus() is then true.
+      await this.client.query('').catch(() => {});
+      throw e;
+    }
   }
 
   transactionStatus(): TransactionStatus {
