@@ -1,0 +1,263 @@
+// End to end: the built CLI against a real PostgreSQL server, one fresh database per test.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import pg from 'pg';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { withDatabase } from './helpers/postgres.js';
+import { GENESIS_DIR, FIXTURES_DIR, tempSql, linearHistory, fileName } from './helpers/migrations.js';
+import { schemaDump } from './helpers/pgdump.js';
+import { lockKey } from '../src/runner/lock.js';
+
+const cli = (url: string, dir: string, ...args: string[]) => runCli([...args, '--url', url, '--dir', dir]);
+
+test('Genesis: up on a populated database, down to base, up again with an identical schema', () =>
+  withDatabase(async (db) => {
+    let r = await cli(db.url, GENESIS_DIR, 'up', '2c43863b5e49');
+    assert.is(r.status, 0, r.stderr);
+    const initial = schemaDump(db.url, ['pgstrata_version*']);
+    await db.query(readFileSync(join(FIXTURES_DIR, 'genesis-rows.sql'), 'utf8'));
+    r = await cli(db.url, GENESIS_DIR, 'up');
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /up   d3ea4d165475/);
+    assert.match(r.stdout, /up   f45c116fedf1/);
+    const head = schemaDump(db.url);
+    const names = await db.query<{ name: string }>('SELECT name FROM users ORDER BY email');
+    assert.equal(names.map((n) => n.name), ['Aïcha Koné', 'kofi.mensah', 'Moussa Diallo']);
+
+    r = await cli(db.url, GENESIS_DIR, 'down', 'base');
+    assert.is(r.status, 0, r.stderr);
+    const left = await db.query<{ relname: string }>("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r','S','v','m') ORDER BY 1");
+    assert.equal(left.map((t) => t.relname), ['pgstrata_version', 'pgstrata_version_log', 'pgstrata_version_log_id_seq']);
+    const types = await db.query("SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e'");
+    assert.equal(types, []);
+
+    r = await cli(db.url, GENESIS_DIR, 'up', '2c43863b5e49');
+    assert.is(schemaDump(db.url, ['pgstrata_version*']), initial, 'each down returns the schema to what its up started from');
+    r = await cli(db.url, GENESIS_DIR, 'up');
+    assert.is(r.status, 0, r.stderr);
+    assert.is(schemaDump(db.url), head);
+  }),
+);
+
+test('8 runners started at once apply each revision exactly once, and all exit 0', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql(linearHistory(30));
+    try {
+      const runs = await Promise.all(Array.from({ length: 8 }, () => runCli(['up', '--url', db.url, '--dir', sql.dir, '--log-level', 'info', '--log-format', 'json'])));
+      assert.equal(runs.map((r) => r.status), [0, 0, 0, 0, 0, 0, 0, 0], runs.map((r) => r.stderr).join('\n'));
+      const ups = await db.query<{ revision: string; n: string }>("SELECT revision, count(*) AS n FROM pgstrata_version_log WHERE event = 'up' GROUP BY revision");
+      assert.is(ups.length, 30);
+      assert.ok(ups.every((u) => Number(u.n) === 1), JSON.stringify(ups));
+      const waits = runs.flatMap((r) => r.stderr.split('\n')).filter((l) => l.includes('"event":"lock-wait"'));
+      assert.ok(waits.length > 0, 'the waiting runners say who holds the lock');
+      assert.match(waits[0]!, /"holder":\{"pid":\d+,"applicationName":"pgstrata"/);
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('a failing migration rolls back and reports file:line:col in a CRLF file with multibyte text', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' }]);
+    try {
+      sql.raw('up', 'b2_broken.sql', "-- revision: b2\r\n-- down_revision: a1\r\n\r\nCREATE TABLE half (id int);\r\nINSERT INTO half VALUES (1); SELECT 'Ünïcödé 😀', nosuchcolumn FROM half;\r\n");
+      sql.raw('down', 'b2_broken.sql', 'DROP TABLE half;\r\n');
+      const r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 1, r.stderr);
+      assert.match(r.stderr, /up\/b2_broken\.sql:5:50: ERROR 42703: column "nosuchcolumn" does not exist/);
+      assert.match(r.stderr, /rolled back/);
+      const tables = await db.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+      assert.equal(tables.map((t) => t.tablename), ['a', 'pgstrata_version', 'pgstrata_version_log']);
+      const [log] = await db.query<{ error: string }>("SELECT error FROM pgstrata_version_log WHERE revision = 'b2'");
+      assert.is(log!.error, '42703');
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('drift stops up with exit 4 naming the file; a CRLF-only change is not drift', () =>
+  withDatabase(async (db) => {
+    const [a, b] = linearHistory(2);
+    const sql = tempSql([a!, b!]);
+    try {
+      assert.is((await cli(db.url, sql.dir, 'up', a!.revision)).status, 0);
+      const path = join(sql.dir, 'up', fileName(a!));
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/\n/g, '\r\n'));
+      let r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 0, r.stderr);
+      writeFileSync(path, readFileSync(path, 'utf8') + '\nCREATE INDEX ON t_1 (note);\n');
+      sql.write({ ...linearHistory(3)[2]! });
+      r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 4, r.stderr);
+      assert.match(r.stderr, new RegExp(`${fileName(a!)}: changed since it was applied`));
+      assert.equal(await db.query("SELECT 1 FROM pg_tables WHERE tablename = 't_3'"), [], 'nothing ran');
+      r = await cli(db.url, sql.dir, 'up', '--allow-drift');
+      assert.is(r.status, 0, r.stderr);
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('invalid files exit 3 with every problem listed, and nothing is written to the database', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' }]);
+    try {
+      sql.raw('up', 'b2_bad.sql', '-- revision: b2\n-- down_revison: a1\n\nSELECT 1;\n');
+      sql.raw('up', 'c3_nodown.sql', '-- revision: c3\n-- down_revision: a1\n\nSELECT 1;\n');
+      const r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 3);
+      assert.match(r.stderr, /b2_bad\.sql:2: unknown header key "down_revison"/);
+      assert.match(r.stderr, /c3_nodown\.sql: missing down file/);
+      const tables = await db.query("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'");
+      assert.equal(tables, [], 'no version table, no tables');
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('the lock times out with exit 5 and names the holder; passwords never print; bad hosts exit 6', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql(linearHistory(1));
+    const holder = new pg.Client({ connectionString: db.url, application_name: 'someone-else' });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [String(lockKey('public', 'pgstrata_version'))]);
+      const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const r = await cli(db.url, sql.dir, 'up', '--lock-timeout', '1s');
+      assert.is(r.status, 5, r.stderr);
+      assert.match(r.stderr, new RegExp(`held by pid ${pid}, application_name someone-else`));
+      const other = await runCli(['up', '--url', db.url, '--dir', sql.dir, '--table', 'other_versions', '--lock-timeout', '1s']);
+      assert.is(other.status, 0, 'another version table has another lock');
+
+      const secret = 's3cr3t-Pa55';
+      const bad = await runCli(['status', '--url', `postgres://postgres:${secret}@127.0.0.1:1/nodb`, '--dir', sql.dir, '--log-level', 'debug']);
+      assert.is(bad.status, 6, bad.stderr);
+      assert.match(bad.stderr, /cannot connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/nodb/);
+      assert.not.ok((bad.stdout + bad.stderr).includes(secret));
+      const viaEnv = await runCli(['status', '--dir', sql.dir, '--json'], { env: { DATABASE_URL: `postgres://postgres:${secret}@127.0.0.1:1/nodb` } });
+      assert.is(viaEnv.status, 6);
+      assert.not.ok((viaEnv.stdout + viaEnv.stderr).includes(secret));
+      assert.is(JSON.parse(viaEnv.stdout).code, 'connect');
+    } finally {
+      await holder.end();
+      sql.remove();
+    }
+  }),
+);
+
+test('header timeouts fire and are reported as such', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([
+      { revision: 'a1', up: 'CREATE TABLE busy (id int);', down: 'DROP TABLE busy;' },
+      { revision: 'b2', parents: ['a1'], up: 'SELECT pg_sleep(5);', down: 'SELECT 1;', header: ['statement_timeout: 200ms'] },
+    ]);
+    const blocker = new pg.Client({ connectionString: db.url });
+    try {
+      let r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 1);
+      assert.match(r.stderr, /ERROR 57014: canceling statement due to statement timeout/);
+      sql.write({ revision: 'b2', parents: ['a1'], up: 'ALTER TABLE busy ADD COLUMN note text;', down: 'ALTER TABLE busy DROP COLUMN note;', header: ['lock_timeout: 200ms'] });
+      await blocker.connect();
+      await blocker.query('BEGIN; LOCK TABLE busy IN ACCESS SHARE MODE');
+      r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 1);
+      assert.match(r.stderr, /b2_step\.sql:6:\d+: ERROR 55P03: canceling statement due to lock timeout|ERROR 55P03: canceling statement due to lock timeout/);
+    } finally {
+      await blocker.end().catch(() => {});
+      sql.remove();
+    }
+  }),
+);
+
+test('a COMMIT inside a file fails loudly and is not recorded', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);', down: 'DROP TABLE b; DROP TABLE a;' }]);
+    try {
+      const r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 1);
+      assert.match(r.stderr, /a1_step\.sql:6:1:/);
+      assert.match(r.stderr, /NOT recorded as applied/);
+      assert.equal(await db.query('SELECT revision FROM pgstrata_version'), []);
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('new writes a pair with a fresh id under the head, and the empty file is refused until written', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql(linearHistory(1));
+    try {
+      let r = await runCli(['new', 'add orders table', '--dir', sql.dir, '--json']);
+      assert.is(r.status, 0, r.stderr);
+      const created = JSON.parse(r.stdout) as { revision: string; parents: string[]; upFile: string; downFile: string };
+      assert.match(created.revision, /^[0-9a-f]{12}$/);
+      assert.equal(created.parents, ['r000001']);
+      assert.match(created.upFile, new RegExp(`up/${created.revision}_add_orders_table\\.sql$`));
+      r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 3);
+      assert.match(r.stderr, /no SQL statement/);
+      writeFileSync(created.upFile, readFileSync(created.upFile, 'utf8') + 'CREATE TABLE orders (id int);\n');
+      writeFileSync(created.downFile, 'DROP TABLE orders;\n');
+      r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 0, r.stderr);
+      r = await cli(db.url, sql.dir, 'current');
+      assert.is(r.stdout.trim(), created.revision);
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('stamp records without running; status, history, heads and dry runs print what they should', () =>
+  withDatabase(async (db) => {
+    let r = await cli(db.url, GENESIS_DIR, 'stamp', 'd3ea');
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'users'"), [], 'stamp runs no SQL');
+    r = await cli(db.url, GENESIS_DIR, 'status', '--json');
+    const s = JSON.parse(r.stdout) as { current: string[]; pending: string[] };
+    assert.equal([s.current, s.pending], [['d3ea4d165475'], ['f45c116fedf1']]);
+    r = await cli(db.url, GENESIS_DIR, 'up', '--dry-run');
+    assert.match(r.stdout, /Would apply 1 revision[\s\S]*f45c116fedf1/);
+    assert.equal(await db.query("SELECT 1 FROM pgstrata_version WHERE revision = 'f45c116fedf1'"), []);
+    r = await cli(db.url, GENESIS_DIR, 'history');
+    assert.match(r.stdout, /^d3ea4d165475 -> f45c116fedf1 \(head\), add name to user model$/m);
+    r = await cli(db.url, GENESIS_DIR, 'stamp', 'base');
+    assert.equal(await db.query('SELECT revision FROM pgstrata_version'), []);
+    const log = await db.query<{ event: string }>('SELECT event FROM pgstrata_version_log ORDER BY id');
+    assert.equal(log.map((l) => l.event), ['stamp', 'stamp', 'unstamp', 'unstamp']);
+  }),
+);
+
+test('options come from PGSTRATA_* variables and ./pgstrata.json; an irreversible revision stops down with exit 3', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([
+      { revision: 'a1', up: 'CREATE TYPE mood AS ENUM (\'ok\');', down: 'DROP TYPE mood;' },
+      { revision: 'b2', parents: ['a1'], up: "ALTER TYPE mood ADD VALUE 'meh';", header: ['down: irreversible'] },
+    ]);
+    try {
+      writeFileSync(join(sql.dir, '..', 'pgstrata.json'), '{}');
+      const cwd = sql.dir;
+      writeFileSync(join(cwd, 'pgstrata.json'), JSON.stringify({ table: 'from_config', dir: '.' }));
+      let r = await runCli(['up', '--url', db.url], { cwd });
+      assert.is(r.status, 0, r.stderr);
+      assert.equal(await db.query<{ n: string }>('SELECT count(*)::text AS n FROM from_config'), [{ n: '2' }]);
+      r = await runCli(['status', '--json'], { cwd, env: { PGSTRATA_TABLE: 'from_env', PGSTRATA_URL: db.url } });
+      assert.is(JSON.parse(r.stdout).versionTable, 'public.from_env');
+      r = await runCli(['down', 'base', '--url', db.url], { cwd });
+      assert.is(r.status, 3);
+      assert.match(r.stderr, /b2_step\.sql: revision b2 is declared irreversible/);
+      assert.equal(await db.query<{ n: string }>('SELECT count(*)::text AS n FROM from_config'), [{ n: '2' }], 'nothing was reverted');
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test.run();
