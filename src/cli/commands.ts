@@ -1,6 +1,6 @@
 // One entry per command: its yargs shape and a handler that calls the runner and prints.
 import type { Argv } from 'yargs';
-import type { Logger as Pino } from 'pino';
+import type { Logger } from '../runner/logger.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHistory } from '../runner/history.js';
@@ -16,7 +16,7 @@ export interface Command {
   command: string | string[];
   describe: string;
   builder: (y: Argv) => Argv;
-  run(args: Record<string, unknown>, opts: GlobalOptions, logger: Pino): Promise<number | void>;
+  run(args: Record<string, unknown>, opts: GlobalOptions, logger: Logger): Promise<number | void>;
 }
 
 const targetArg = (fallback: string, describe: string) => (y: Argv) => y.positional('target', { type: 'string', default: fallback, describe });

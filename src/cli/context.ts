@@ -1,6 +1,6 @@
 // From parsed options to a connected runner, and back: the engine is always closed, and the
 // advisory lock (held by the connection) ends with it.
-import type { Logger as Pino } from 'pino';
+import type { Logger } from '../runner/logger.js';
 import { openEngine } from '../runner/engines/open.js';
 import { ConnectError } from '../runner/errors.js';
 import { Runner } from '../runner/runner.js';
@@ -17,7 +17,7 @@ export interface GlobalOptions {
   allowDrift: boolean;
 }
 
-export async function withRunner<T>(opts: GlobalOptions, logger: Pino, fn: (runner: Runner) => Promise<T>): Promise<T> {
+export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (runner: Runner) => Promise<T>): Promise<T> {
   const lockTimeoutMs = parseDuration('lock-timeout', opts.lockTimeout);
   const engine = await openEngine(opts.url, {
     lockTimeoutMs,

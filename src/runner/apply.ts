@@ -1,5 +1,5 @@
 // Runs one step. On an engine with transactional DDL a step is one simple-protocol round trip:
-//   BEGIN; <mark>; SET LOCAL <timeouts>; <file SQL>; <guard>; <bookkeeping>; COMMIT;
+//   BEGIN; SET LOCAL <mark and timeouts>; <file SQL>; <guarded bookkeeping>; COMMIT;
 // so the migration and its version row commit or vanish together. The guard fails when the
 // file's own COMMIT or ROLLBACK ended the transaction, so such a file is never recorded.
 import type { Engine } from './engines/engine.js';
@@ -7,7 +7,7 @@ import { MigrationError, type SqlLocation } from './errors.js';
 import type { Logger } from './logger.js';
 import { locate, toDbError, type RawDbError } from './pgerror.js';
 import { quoteLiteral } from './sqlstring.js';
-import { SERVER_ELAPSED_MS, Store, type Statement } from './store.js';
+import { Store, type Statement, type Timing } from './store.js';
 import { lineAtIndex } from './text.js';
 
 export interface StepScript {
@@ -19,8 +19,8 @@ export interface StepScript {
   transactional: boolean;
   lockTimeout?: string;
   statementTimeout?: string;
-  /** Version-table and log statements; `durationSql` is set when the server measures time. */
-  bookkeeping(durationMs: number | null, durationSql?: string): Statement[];
+  /** Version-table and log statements. */
+  bookkeeping(timing: Timing): Statement[];
   /** The log row written after a failure. */
   failure(durationMs: number, sqlstate: string | null): Statement;
 }
@@ -41,14 +41,20 @@ function settings(step: StepScript, local: boolean): string[] {
   return out;
 }
 
+/**
+ * The revision, while pgstrata's transaction is open; otherwise an error naming the cause.
+ * Nothing is constant-folded: current_setting is stable, so the ELSE branch (an unknown
+ * setting, hence an error) is evaluated only when the mark vanished with the transaction.
+ */
+function guard(revision: string): string {
+  const rev = quoteLiteral(revision);
+  return `CASE WHEN pg_catalog.current_setting('${MARK}', true) = ${rev} THEN ${rev} ELSE pg_catalog.current_setting('${ENDED}') END`;
+}
+
 /** The one-round-trip script, and where the file's text starts in it (in code points; all ASCII before it). */
 export function transactionalScript(step: StepScript): { script: string; offset: number } {
-  const rev = quoteLiteral(step.revision);
-  const prefix = ['BEGIN', `SELECT pg_catalog.set_config('${MARK}', ${rev}, true)`, ...settings(step, true)].map((s) => `${s};\n`).join('');
-  // Nothing is constant-folded here: current_setting is stable, so the ELSE branch (an unknown
-  // setting, hence an error naming it) runs only when the mark is gone with the transaction.
-  const guard = `SELECT CASE WHEN pg_catalog.current_setting('${MARK}', true) = ${rev} THEN NULL ELSE pg_catalog.current_setting('${ENDED}') END;`;
-  const suffix = `\n;\n${guard}\n${Store.inline(step.bookkeeping(null, SERVER_ELAPSED_MS))}\nCOMMIT;`;
+  const prefix = ['BEGIN', `SET LOCAL ${MARK} = ${quoteLiteral(step.revision)}`, ...settings(step, true)].map((s) => `${s};\n`).join('');
+  const suffix = `\n;\n${Store.inline(step.bookkeeping({ kind: 'inline', guard: guard(step.revision) }))}\nCOMMIT;`;
   return { script: prefix + step.sql + suffix, offset: prefix.length };
 }
 
@@ -92,9 +98,9 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
   }
   const durationMs = elapsed();
   if (engine.capabilities.transactionalDdl) {
-    await engine.exec(`BEGIN;\n${Store.inline(step.bookkeeping(durationMs))}\nCOMMIT;`);
+    await engine.exec(`BEGIN;\n${Store.inline(step.bookkeeping({ kind: 'client', durationMs }))}\nCOMMIT;`);
   } else {
-    for (const s of step.bookkeeping(durationMs)) await engine.query(s.text, s.params);
+    for (const s of step.bookkeeping({ kind: 'client', durationMs })) await engine.query(s.text, s.params);
   }
   return durationMs;
 }

@@ -38,13 +38,13 @@ export async function stamp(runner: Runner, target: string, options: { dryRun?: 
     const statements: Statement[] = [];
     const steps: StepResult[] = [];
     for (const r of remove) {
-      statements.push(runner.store.recordDown(r), runner.store.logEvent('unstamp', r, null));
+      statements.push(...runner.store.recordDown(r, { kind: 'client', durationMs: null }, 'unstamp'));
       steps.push({ revision: r, direction: 'down', message: s.history.migrations.get(r)?.message ?? '', file: s.history.migrations.get(r)?.upFile ?? '' });
     }
     for (const r of add) {
       const m = s.history.migrations.get(r);
       if (!m) throw new UsageError(`cannot stamp ${r}: it has no up file`);
-      statements.push(runner.store.recordUp(versionRecord(m, readDown(m)), null), runner.store.logEvent('stamp', r, null));
+      statements.push(...runner.store.recordUp(versionRecord(m, readDown(m)), { kind: 'client', durationMs: null }, 'stamp'));
       steps.push({ revision: r, direction: 'up', message: m.message, file: m.upFile });
     }
     if (options.dryRun || statements.length === 0) return { steps, dryRun: !!options.dryRun };

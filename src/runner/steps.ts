@@ -14,10 +14,7 @@ export function upStep(m: Migration, down: DownScript | undefined, store: Store)
     transactional: m.transactional,
     ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}),
     ...(m.statementTimeout ? { statementTimeout: m.statementTimeout } : {}),
-    bookkeeping: (durationMs, durationSql) => [
-      store.recordUp(versionRecord(m, down), durationMs, durationSql),
-      store.logEvent('up', m.revision, durationMs, null, durationSql),
-    ],
+    bookkeeping: (timing) => store.recordUp(versionRecord(m, down), timing),
     failure: (durationMs, sqlstate) => store.logEvent('up', m.revision, durationMs, sqlstate),
   };
 }
@@ -45,7 +42,7 @@ export function downStep(revision: string, down: DownScript, m: Migration | unde
     transactional: down.transactional,
     ...(m?.lockTimeout ? { lockTimeout: m.lockTimeout } : {}),
     ...(m?.statementTimeout ? { statementTimeout: m.statementTimeout } : {}),
-    bookkeeping: (durationMs, durationSql) => [store.recordDown(revision), store.logEvent('down', revision, durationMs, null, durationSql)],
+    bookkeeping: (timing) => store.recordDown(revision, timing),
     failure: (durationMs, sqlstate) => store.logEvent('down', revision, durationMs, sqlstate),
   };
 }

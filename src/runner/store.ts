@@ -38,6 +38,12 @@ export interface Statement {
   params: unknown[];
 }
 
+/**
+ * How bookkeeping is sent: `client` as separate statements with a duration measured here;
+ * `inline` inside the migration's one-round-trip script (see apply.ts).
+ */
+export type Timing = { kind: 'client'; durationMs: number | null } | { kind: 'inline'; guard: string };
+
 /** SQL for the duration of the current transaction so far, measured by the server. */
 export const SERVER_ELAPSED_MS = '(extract(epoch from clock_timestamp() - transaction_timestamp()) * 1000)::integer';
 
@@ -124,25 +130,44 @@ CREATE TABLE IF NOT EXISTS ${this.logQualified} (
     return rows[0]?.down_sql;
   }
 
-  /** Records an applied (or stamped) revision. `durationSql` lets the server time the transaction. */
-  recordUp(r: VersionRecord, durationMs: number | null, durationSql?: string): Statement {
-    const duration = durationSql ?? '$9';
-    return {
-      text: `INSERT INTO ${this.qualified} (revision, down_revision, message, checksum, down_checksum, up_sql, down_sql, pgstrata_version, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${duration})`,
-      params: [r.revision, r.parents, r.message, r.checksum, r.downChecksum, r.upSql, r.downSql, r.version, ...(durationSql ? [] : [durationMs])],
-    };
+  /**
+   * Records an applied (or stamped) revision and its log row. With `inline`, both travel as one
+   * statement inside the migration's own script: the server measures the duration, and `guard`
+   * (an SQL expression yielding the revision, or raising) stands in for the revision value.
+   */
+  recordUp(r: VersionRecord, timing: Timing, event: 'up' | 'stamp' = 'up'): Statement[] {
+    const cols = 'revision, down_revision, message, checksum, down_checksum, up_sql, down_sql, pgstrata_version, duration_ms';
+    const params = [r.revision, r.parents, r.message, r.checksum, r.downChecksum, r.upSql, r.downSql, r.version];
+    if (timing.kind === 'inline') {
+      return [
+        {
+          text: `WITH recorded AS (INSERT INTO ${this.qualified} (${cols}) VALUES (${timing.guard}, $2, $3, $4, $5, $6, $7, $8, ${SERVER_ELAPSED_MS}) RETURNING revision, duration_ms)\nINSERT INTO ${this.logQualified} (event, revision, duration_ms) SELECT $9, revision, duration_ms FROM recorded`,
+          params: [...params, event],
+        },
+      ];
+    }
+    return [
+      { text: `INSERT INTO ${this.qualified} (${cols}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, params: [...params, timing.durationMs] },
+      this.logEvent(event, r.revision, timing.durationMs),
+    ];
   }
 
-  recordDown(revision: string): Statement {
-    return { text: `DELETE FROM ${this.qualified} WHERE revision = $1`, params: [revision] };
+  /** Removes a reverted (or unstamped) revision and logs it; `inline` as for recordUp. */
+  recordDown(revision: string, timing: Timing, event: 'down' | 'unstamp' = 'down'): Statement[] {
+    if (timing.kind === 'inline') {
+      return [
+        {
+          // A data-modifying WITH runs whether or not the outer statement reads it.
+          text: `WITH removed AS (DELETE FROM ${this.qualified} WHERE revision = $1)\nINSERT INTO ${this.logQualified} (event, revision, duration_ms) VALUES ($2, ${timing.guard}, ${SERVER_ELAPSED_MS})`,
+          params: [revision, event],
+        },
+      ];
+    }
+    return [{ text: `DELETE FROM ${this.qualified} WHERE revision = $1`, params: [revision] }, this.logEvent(event, revision, timing.durationMs)];
   }
 
-  logEvent(event: LogEvent, revision: string, durationMs: number | null, error: string | null = null, durationSql?: string): Statement {
-    const duration = durationSql ?? '$3';
-    return {
-      text: `INSERT INTO ${this.logQualified} (event, revision, duration_ms, error) VALUES ($1, $2, ${duration}, $${durationSql ? 3 : 4})`,
-      params: durationSql ? [event, revision, error] : [event, revision, durationMs, error],
-    };
+  logEvent(event: LogEvent, revision: string, durationMs: number | null, error: string | null = null): Statement {
+    return { text: `INSERT INTO ${this.logQualified} (event, revision, duration_ms, error) VALUES ($1, $2, $3, $4)`, params: [event, revision, durationMs, error] };
   }
 
   async run(statement: Statement): Promise<void> {
