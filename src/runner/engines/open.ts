@@ -1,6 +1,7 @@
 // Picks an engine from a URL and loads only that engine's package, so `status` against a
 // server never pays for PGlite's WebAssembly start-up.
 import { UsageError } from '../errors.js';
+import { redactUrl } from '../redact.js';
 import type { Engine } from './engine.js';
 
 /** Used when no URL is given: an embedded PGlite database in the project. */
@@ -28,5 +29,5 @@ export async function openEngine(url: string | undefined, options: OpenOptions):
     const { PgMemEngine } = await import('./pgmem.js');
     return PgMemEngine.create();
   }
-  throw new UsageError(`unsupported database URL "${target.replace(/:[^:@/]*@/, ':***@')}": use postgres://…, pglite:<dir>, pglite:memory or pgmem:`);
+  throw new UsageError(`unsupported database URL "${redactUrl(target)}": use postgres://…, pglite:<dir>, pglite:memory or pgmem:`);
 }
