@@ -11,6 +11,7 @@ import type { RunResult } from '../runner/runner.js';
 import { withRunner, type GlobalOptions } from './context.js';
 import { json, out, runSummary, stepLine } from './output.js';
 import { historyLines, statusLines } from './views.js';
+import { opsCommands } from './ops-commands.js';
 
 export interface Command {
   command: string | string[];
@@ -26,24 +27,35 @@ function printRun(opts: GlobalOptions, result: RunResult, verb: string, nothing:
   else out(runSummary(verb, result, nothing));
 }
 
+/** --resume, shared by up and down. */
+function scriptOptions(y: Argv): Argv {
+  return y
+    .option('resume', { type: 'boolean', default: false, describe: 'First continue a revision that stopped part-way (transaction: none) from its first statement not done' });
+}
+
+function checkOnlineOptions(_a: Record<string, unknown>): void {}
+
 const streamSteps = (opts: GlobalOptions) => (opts.json || opts.dryRun ? {} : { onStep: (s: Parameters<typeof stepLine>[0]) => out(stepLine(s)) });
 
-export const commands: Command[] = [
+const coreCommands: Command[] = [
   {
     command: ['up [target]', 'upgrade'],
     describe: 'Apply pending revisions up to target (default: every head)',
-    builder: targetArg('heads', 'head, heads, a revision id or unique prefix, or +N'),
+    builder: (y) => scriptOptions(targetArg('heads', 'head, heads, a revision id or unique prefix, or +N')(y)),
     async run(a, opts, logger) {
-      const result = await withRunner(opts, logger, (r) => r.up(a.target as string, { dryRun: opts.dryRun, ...streamSteps(opts) }));
+      checkOnlineOptions(a);
+      const result = await withRunner(opts, logger, (r) => r.up(a.target as string, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
       printRun(opts, result, 'apply', 'Nothing to apply: the database is at head.');
     },
   },
   {
     command: ['down [target]', 'downgrade'],
     describe: 'Revert applied revisions down to target (default: one step, -1)',
-    builder: targetArg('-1', 'a revision to go back to (it stays applied), -N, or base'),
+    builder: (y) => scriptOptions(y.positional('target', { type: 'string', describe: 'a revision to go back to (it stays applied), -N, or base [default: -1; with --resume, only the interrupted down]' })),
     async run(a, opts, logger) {
-      const result = await withRunner(opts, logger, (r) => r.down(a.target as string, { dryRun: opts.dryRun, ...streamSteps(opts) }));
+      checkOnlineOptions(a);
+      const target = a.target as string | undefined;
+      const result = await withRunner(opts, logger, (r) => r.down(target, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
       printRun(opts, result, 'revert', 'Nothing to revert: no revision is applied.');
     },
   },
@@ -120,3 +132,5 @@ export const commands: Command[] = [
     },
   },
 ];
+
+export const commands: Command[] = [...coreCommands, ...opsCommands];

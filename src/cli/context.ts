@@ -35,3 +35,4 @@ export async function withRunner<T>(opts: GlobalOptions, logger: Pino, fn: (runn
     await engine.close().catch(() => {});
   }
 }
+
