@@ -8,7 +8,9 @@ import { defaultParents, writeRevision } from '../runner/scaffold.js';
 import { stamp } from '../runner/stamp.js';
 import { status } from '../runner/status.js';
 import type { RunResult } from '../runner/runner.js';
-import { withRunner, type GlobalOptions } from './context.js';
+import { UsageError } from '../runner/errors.js';
+import { offlineScript } from '../runner/offline.js';
+import { withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
 import { json, out, runSummary, stepLine } from './output.js';
 import { historyLines, statusLines } from './views.js';
 import { opsCommands } from './ops-commands.js';
@@ -27,13 +29,28 @@ function printRun(opts: GlobalOptions, result: RunResult, verb: string, nothing:
   else out(runSummary(verb, result, nothing));
 }
 
-/** --resume, shared by up and down. */
+/** --sql, --from and --resume, shared by up and down. */
 function scriptOptions(y: Argv): Argv {
   return y
+    .option('sql', { type: 'boolean', default: false, describe: 'Print the script the runner would execute (for psql -v ON_ERROR_STOP=1 -f); run nothing' })
+    .option('from', { type: 'string', describe: 'With --sql: assume the database is at this revision [default: read from --url, else base]' })
     .option('resume', { type: 'boolean', default: false, describe: 'First continue a revision that stopped part-way (transaction: none) from its first statement not done' });
 }
 
-function checkOnlineOptions(_a: Record<string, unknown>): void {}
+function checkOnlineOptions(a: Record<string, unknown>): void {
+  if (a.from !== undefined) throw new UsageError('--from goes with --sql (it says where an offline script starts)');
+}
+
+async function printScript(a: Record<string, unknown>, opts: GlobalOptions, logger: Pino, direction: 'up' | 'down'): Promise<void> {
+  if (opts.dryRun) throw new UsageError('--sql and --dry-run: choose one (--sql already runs nothing)');
+  if (a.resume) throw new UsageError('--sql and --resume: an offline script starts a migration from its beginning; resume online, or resolve the revision first');
+  const from = a.from as string | undefined;
+  const result = await withOptionalRunner(opts, logger, from === undefined, (r, connected) =>
+    offlineScript(r, { direction, readDatabase: connected, ...(a.target === undefined ? {} : { target: a.target as string }), ...(from === undefined ? {} : { from }) }),
+  );
+  if (opts.json) json({ ok: true, ...result });
+  else out(result.script);
+}
 
 const streamSteps = (opts: GlobalOptions) => (opts.json || opts.dryRun ? {} : { onStep: (s: Parameters<typeof stepLine>[0]) => out(stepLine(s)) });
 
@@ -43,6 +60,7 @@ const coreCommands: Command[] = [
     describe: 'Apply pending revisions up to target (default: every head)',
     builder: (y) => scriptOptions(targetArg('heads', 'head, heads, a revision id or unique prefix, or +N')(y)),
     async run(a, opts, logger) {
+      if (a.sql) return printScript(a, opts, logger, 'up');
       checkOnlineOptions(a);
       const result = await withRunner(opts, logger, (r) => r.up(a.target as string, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
       printRun(opts, result, 'apply', 'Nothing to apply: the database is at head.');
@@ -53,6 +71,7 @@ const coreCommands: Command[] = [
     describe: 'Revert applied revisions down to target (default: one step, -1)',
     builder: (y) => scriptOptions(y.positional('target', { type: 'string', describe: 'a revision to go back to (it stays applied), -N, or base [default: -1; with --resume, only the interrupted down]' })),
     async run(a, opts, logger) {
+      if (a.sql) return printScript(a, opts, logger, 'down');
       checkOnlineOptions(a);
       const target = a.target as string | undefined;
       const result = await withRunner(opts, logger, (r) => r.down(target, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));

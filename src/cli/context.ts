@@ -3,6 +3,7 @@
 import type { Logger as Pino } from 'pino';
 import { openEngine } from '../runner/engines/open.js';
 import { ConnectError } from '../runner/errors.js';
+import { NO_DATABASE } from '../runner/offline.js';
 import { Runner } from '../runner/runner.js';
 import { parseDuration } from './duration.js';
 
@@ -36,3 +37,13 @@ export async function withRunner<T>(opts: GlobalOptions, logger: Pino, fn: (runn
   }
 }
 
+/**
+ * A runner for commands that can work without a database (offline scripts, history drawings):
+ * connected only when a URL is given (--url, DATABASE_URL or PGSTRATA_URL) and `wanted`, never
+ * to the default embedded database.
+ */
+export async function withOptionalRunner<T>(opts: GlobalOptions, logger: Pino, wanted: boolean, fn: (runner: Runner, connected: boolean) => Promise<T>): Promise<T> {
+  if (wanted && opts.url) return withRunner(opts, logger, (r) => fn(r, true));
+  const runner = new Runner(NO_DATABASE, { dir: opts.dir, schema: opts.schema, table: opts.table, logger });
+  return fn(runner, false);
+}
