@@ -6,14 +6,16 @@ import { join } from 'node:path';
 import { loadHistory } from '../runner/history.js';
 import { defaultParents, writeRevision } from '../runner/scaffold.js';
 import { stamp } from '../runner/stamp.js';
+import { resolveRevision } from '../runner/target.js';
 import { status } from '../runner/status.js';
 import type { RunResult } from '../runner/runner.js';
 import { UsageError } from '../runner/errors.js';
 import { offlineScript } from '../runner/offline.js';
 import { withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
 import { json, out, runSummary, stepLine } from './output.js';
-import { historyLines, statusLines } from './views.js';
+import { statusLines } from './views.js';
 import { opsCommands } from './ops-commands.js';
+import { graphCommands } from './graph-commands.js';
 
 export interface Command {
   command: string | string[];
@@ -107,36 +109,28 @@ const coreCommands: Command[] = [
       else out(report.current.length > 0 ? report.current.join('\n') : 'base (no revision applied)');
     },
   },
-  {
-    command: 'history',
-    describe: 'List the revisions, newest first (reads only the files)',
-    builder: (y) => y,
-    async run(_a, opts) {
-      const history = loadHistory(opts.dir);
-      if (opts.json) json({ ok: true, revisions: [...history.graph.order].reverse().map((r) => ({ revision: r, parents: history.graph.parents(r), message: history.migrations.get(r)!.message, file: history.migrations.get(r)!.upFile, head: history.graph.children(r).length === 0 })) });
-      else out(historyLines(history).join('\n'));
-    },
-  },
-  {
-    command: 'heads',
-    describe: 'Print the revisions nothing builds on yet (reads only the files)',
-    builder: (y) => y,
-    async run(_a, opts) {
-      const history = loadHistory(opts.dir);
-      const heads = history.graph.heads().map((r) => ({ revision: r, message: history.migrations.get(r)!.message }));
-      if (opts.json) json({ ok: true, heads });
-      else out(heads.map((h) => `${h.revision}  ${h.message}`).join('\n') || '(no revisions)');
-    },
-  },
+
+
   {
     command: ['new <message>', 'revision'],
-    describe: 'Write a new pair of files (up and down) with a fresh id, child of the current head',
-    builder: (y) => y.positional('message', { type: 'string', describe: 'What the revision does, e.g. "add orders table"' }),
+    describe: 'Write a new pair of files (up and down) with a fresh id, child of the current head (or of --parent)',
+    builder: (y) =>
+      y
+        .positional('message', { type: 'string', describe: 'What the revision does, e.g. "add orders table"' })
+        .option('parent', { type: 'string', describe: 'Start a branch: the parent revision (id or unique prefix) instead of the head' }),
     async run(a, opts) {
       const history = existsSync(join(opts.dir, 'up')) ? loadHistory(opts.dir) : undefined;
-      const created = writeRevision(opts.dir, String(a.message), defaultParents(history));
-      if (opts.json) json({ ok: true, ...created });
-      else out(`Created ${created.upFile}\n        ${created.downFile}\nparent: ${created.parents.join(', ') || 'none (first revision)'}`);
+      let parents: string[];
+      if (typeof a.parent === 'string') {
+        if (!history) throw new UsageError(`--parent ${a.parent}: there are no revisions in ${opts.dir} yet`);
+        parents = [resolveRevision(history.graph, a.parent)];
+      } else {
+        parents = defaultParents(history);
+      }
+      const branched = history !== undefined && parents.length === 1 && history.graph.children(parents[0]!).length > 0;
+      const created = writeRevision(opts.dir, String(a.message), parents);
+      if (opts.json) json({ ok: true, ...created, branch: branched });
+      else out(`Created ${created.upFile}\n        ${created.downFile}\nparent: ${created.parents.join(', ') || 'none (first revision)'}${branched ? `\nThis starts a branch: ${parents[0]} now has ${history!.graph.children(parents[0]!).length + 1} children. Join the heads later with \`pgstrata merge heads -m "…"\`.` : ''}`);
     },
   },
   {
@@ -152,4 +146,4 @@ const coreCommands: Command[] = [
   },
 ];
 
-export const commands: Command[] = [...coreCommands, ...opsCommands];
+export const commands: Command[] = [...coreCommands, ...graphCommands, ...opsCommands];
