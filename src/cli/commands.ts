@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadHistory } from '../runner/history.js';
 import { defaultParents, writeRevision } from '../runner/scaffold.js';
 import { stamp } from '../runner/stamp.js';
+import { ALEMBIC_TABLE, stampFromAlembic } from '../runner/adopt.js';
 import { resolveRevision } from '../runner/target.js';
 import { status } from '../runner/status.js';
 import type { RunResult } from '../runner/runner.js';
@@ -134,14 +135,24 @@ const coreCommands: Command[] = [
     },
   },
   {
-    command: 'stamp <target>',
-    describe: 'Record target (and its ancestors) as applied without running SQL',
-    builder: (y) => y.positional('target', { type: 'string', describe: 'a revision, head, heads, or base' }),
+    command: 'stamp [target]',
+    describe: 'Record target (and its ancestors) as applied without running SQL; --from-alembic adopts an Alembic database',
+    builder: (y) =>
+      y
+        .positional('target', { type: 'string', describe: 'a revision, head, heads, or base' })
+        .option('from-alembic', { type: 'boolean', default: false, describe: "Record the revision(s) in Alembic's alembic_version table and their ancestors" })
+        .option('alembic-table', { type: 'string', default: ALEMBIC_TABLE, describe: "Alembic's version table, table or schema.table" }),
     async run(a, opts, logger) {
-      const result = await withRunner(opts, logger, (r) => stamp(r, String(a.target), { dryRun: opts.dryRun }));
-      if (opts.json) json({ ok: true, ...result });
-      else if (result.steps.length === 0) out('Nothing to stamp: the version table already says so.');
-      else out([`${result.dryRun ? 'Would stamp' : 'Stamped'} (no SQL run):`, ...result.steps.map((s) => `  ${s.direction === 'up' ? 'add   ' : 'remove'} ${s.revision}  ${s.message}`)].join('\n'));
+      const fromAlembic = Boolean(a.fromAlembic);
+      if (fromAlembic === (a.target !== undefined)) throw new UsageError('stamp takes a target, or --from-alembic (not both)');
+      const result: RunResult & { alembic?: string[] } = await withRunner(opts, logger, (r) =>
+        fromAlembic ? stampFromAlembic(r, { table: String(a.alembicTable), dryRun: opts.dryRun }) : stamp(r, String(a.target), { dryRun: opts.dryRun }),
+      );
+      if (opts.json) return json({ ok: true, ...result });
+      const lines = result.alembic ? [`${String(a.alembicTable)}: ${result.alembic.join(', ') || 'empty (Alembic was at base)'}`] : [];
+      if (result.steps.length === 0) lines.push('Nothing to stamp: the version table already says so.');
+      else lines.push(`${result.dryRun ? 'Would stamp' : 'Stamped'} (no SQL run):`, ...result.steps.map((s) => `  ${s.direction === 'up' ? 'add   ' : 'remove'} ${s.revision}  ${s.message}`));
+      out(lines.join('\n'));
     },
   },
 ];
