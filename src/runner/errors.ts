@@ -63,6 +63,12 @@ export class LockTimeoutError extends PgstrataError {
   readonly exitStatus = ExitStatus.lockTimeout;
 }
 
+/** `locks --release-stale` would not terminate the holder; the reason says why. The lock stays held. */
+export class LockReleaseRefused extends PgstrataError {
+  readonly code = 'lock-release-refused';
+  readonly exitStatus = ExitStatus.lockTimeout;
+}
+
 export class ConnectError extends PgstrataError {
   readonly code = 'connect';
   readonly exitStatus = ExitStatus.connect;

@@ -30,7 +30,7 @@ export function lockKey(schema: string, table: string): bigint {
 }
 
 /** pg_locks shows a bigint advisory key as two unsigned 32-bit halves. */
-function keyHalves(key: bigint): [string, string] {
+export function keyHalves(key: bigint): [string, string] {
   const unsigned = BigInt.asUintN(64, key);
   return [String(unsigned >> 32n), String(unsigned & 0xffffffffn)];
 }
