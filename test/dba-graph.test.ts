@@ -9,7 +9,7 @@ import { drawGraph, graphText } from '../src/runner/render/ascii.js';
 import { branchPoints } from '../src/runner/render/branches.js';
 import { newestFirst } from '../src/runner/render/order.js';
 import { runCli, type CliResult } from './helpers/cli.js';
-import { tempSql, type TempSql } from './helpers/migrations.js';
+import { GENESIS_DIR, tempSql, type TempSql } from './helpers/migrations.js';
 import { withDatabase } from './helpers/postgres.js';
 
 function graphOf(nodes: GraphNode[]): RevisionGraph {
@@ -179,6 +179,15 @@ test('graph --format mermaid and dot: messages as labels, heads and merges marke
   } finally {
     sql.remove();
   }
+});
+
+test("the README's Mermaid picture of the Genesis history is what `graph` prints", async () => {
+  const readme = readFileSync(join(GENESIS_DIR, '..', 'README.md'), 'utf8');
+  const block = /<!-- genesis-graph[^>]*-->\s*```mermaid\n([\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'README has the genesis-graph block');
+  const printed = await runCli(['--dir', GENESIS_DIR, 'graph', '--format', 'mermaid']);
+  assert.is(printed.status, 0, printed.stderr);
+  assert.fixture(block![1]!, printed.stdout);
 });
 
 test.run();

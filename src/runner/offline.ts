@@ -61,7 +61,7 @@ export async function offlineScript(runner: Runner, options: OfflineOptions): Pr
   const history = runner.history();
   let graph = history.graph;
   let applied = new Set<string>();
-  let source = 'base: nothing applied (no database given)';
+  let source = 'no database given: starting from base';
   if (options.from !== undefined) {
     applied = assumed(graph, options.from);
     source = `--from ${options.from}`;
@@ -85,7 +85,7 @@ export async function offlineScript(runner: Runner, options: OfflineOptions): Pr
   const expected = startsFrom.length === 0 ? "'{}'::text[]" : `ARRAY[${startsFrom.map((r) => quoteLiteral(`${r} applied`)).join(', ')}]::text[]`;
   const parts: string[] = [
     `-- pgstrata ${pgstrataVersion()}: ${options.direction} script for ${store.name}`,
-    `-- Starts from: ${source}${startsFrom.length ? ` (${startsFrom.length} applied)` : ''}`,
+    `-- Starts from: ${startsFrom.length ? `${startsFrom.join(', ')} applied` : 'nothing applied'} (${source})`,
     ...(scripts.length ? scripts.map((s) => `--   ${s.direction.padEnd(4)} ${s.revision}  ${s.file}${s.transactional ? '' : '  (transaction: none)'}`) : ['--   nothing to do']),
     '-- Run with: psql -v ON_ERROR_STOP=1 -f <this file>',
     '\\set ON_ERROR_STOP on',

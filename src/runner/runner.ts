@@ -100,7 +100,8 @@ export class Runner {
     const history = this.history();
     return this.session(history, !options.dryRun, async (s) => {
       const resumed = this.resumeOrRefuse(s, 'down', options);
-      const rest = target === undefined && resumed.length > 0 ? [] : planDown(s.graph, s.appliedSet, target ?? '-1');
+      // `down --resume` alone finishes the interrupted down and nothing more.
+      const rest = target === undefined && options.resume ? [] : planDown(s.graph, s.appliedSet, target ?? '-1');
       return this.execute(s, [...resumed, ...rest], options);
     });
   }
