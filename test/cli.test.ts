@@ -226,7 +226,7 @@ test('stamp records without running; status, history, heads and dry runs print w
     r = await cli(db.url, GENESIS_DIR, 'up', '--dry-run');
     assert.match(r.stdout, /Would apply 1 revision[\s\S]*f45c116fedf1/);
     assert.equal(await db.query("SELECT 1 FROM pgstrata_version WHERE revision = 'f45c116fedf1'"), []);
-    r = await cli(db.url, GENESIS_DIR, 'history');
+    r = await cli(db.url, GENESIS_DIR, 'history', '--format', 'list');
     assert.match(r.stdout, /^d3ea4d165475 -> f45c116fedf1 \(head\), add name to user model$/m);
     r = await cli(db.url, GENESIS_DIR, 'stamp', 'base');
     assert.equal(await db.query('SELECT revision FROM pgstrata_version'), []);

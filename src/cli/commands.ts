@@ -6,11 +6,17 @@ import { join } from 'node:path';
 import { loadHistory } from '../runner/history.js';
 import { defaultParents, writeRevision } from '../runner/scaffold.js';
 import { stamp } from '../runner/stamp.js';
+import { ALEMBIC_TABLE, stampFromAlembic } from '../runner/adopt.js';
+import { resolveRevision } from '../runner/target.js';
 import { status } from '../runner/status.js';
 import type { RunResult } from '../runner/runner.js';
-import { withRunner, type GlobalOptions } from './context.js';
+import { UsageError } from '../runner/errors.js';
+import { offlineScript } from '../runner/offline.js';
+import { withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
 import { json, out, runSummary, stepLine } from './output.js';
-import { historyLines, statusLines } from './views.js';
+import { statusLines } from './views.js';
+import { opsCommands } from './ops-commands.js';
+import { graphCommands } from './graph-commands.js';
 
 export interface Command {
   command: string | string[];
@@ -26,24 +32,52 @@ function printRun(opts: GlobalOptions, result: RunResult, verb: string, nothing:
   else out(runSummary(verb, result, nothing));
 }
 
+/** --sql, --from and --resume, shared by up and down. */
+function scriptOptions(y: Argv): Argv {
+  return y
+    .option('sql', { type: 'boolean', default: false, describe: 'Print the script the runner would execute (for psql -v ON_ERROR_STOP=1 -f); run nothing' })
+    .option('from', { type: 'string', describe: 'With --sql: assume the database is at this revision [default: read from --url, else base]' })
+    .option('resume', { type: 'boolean', default: false, describe: 'First continue a revision that stopped part-way (transaction: none) from its first statement not done' });
+}
+
+function checkOnlineOptions(a: Record<string, unknown>): void {
+  if (a.from !== undefined) throw new UsageError('--from goes with --sql (it says where an offline script starts)');
+}
+
+async function printScript(a: Record<string, unknown>, opts: GlobalOptions, logger: Logger, direction: 'up' | 'down'): Promise<void> {
+  if (opts.dryRun) throw new UsageError('--sql and --dry-run: choose one (--sql already runs nothing)');
+  if (a.resume) throw new UsageError('--sql and --resume: an offline script starts a migration from its beginning; resume online, or resolve the revision first');
+  const from = a.from as string | undefined;
+  const result = await withOptionalRunner(opts, logger, from === undefined, (r, connected) =>
+    offlineScript(r, { direction, readDatabase: connected, ...(a.target === undefined ? {} : { target: a.target as string }), ...(from === undefined ? {} : { from }) }),
+  );
+  if (opts.json) json({ ok: true, ...result });
+  else out(result.script);
+}
+
 const streamSteps = (opts: GlobalOptions) => (opts.json || opts.dryRun ? {} : { onStep: (s: Parameters<typeof stepLine>[0]) => out(stepLine(s)) });
 
-export const commands: Command[] = [
+const coreCommands: Command[] = [
   {
     command: ['up [target]', 'upgrade'],
     describe: 'Apply pending revisions up to target (default: every head)',
-    builder: targetArg('heads', 'head, heads, a revision id or unique prefix, or +N'),
+    builder: (y) => scriptOptions(targetArg('heads', 'head, heads, a revision id or unique prefix, or +N')(y)),
     async run(a, opts, logger) {
-      const result = await withRunner(opts, logger, (r) => r.up(a.target as string, { dryRun: opts.dryRun, ...streamSteps(opts) }));
+      if (a.sql) return printScript(a, opts, logger, 'up');
+      checkOnlineOptions(a);
+      const result = await withRunner(opts, logger, (r) => r.up(a.target as string, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
       printRun(opts, result, 'apply', 'Nothing to apply: the database is at head.');
     },
   },
   {
     command: ['down [target]', 'downgrade'],
     describe: 'Revert applied revisions down to target (default: one step, -1)',
-    builder: targetArg('-1', 'a revision to go back to (it stays applied), -N, or base'),
+    builder: (y) => scriptOptions(y.positional('target', { type: 'string', describe: 'a revision to go back to (it stays applied), -N, or base [default: -1; with --resume, only the interrupted down]' })),
     async run(a, opts, logger) {
-      const result = await withRunner(opts, logger, (r) => r.down(a.target as string, { dryRun: opts.dryRun, ...streamSteps(opts) }));
+      if (a.sql) return printScript(a, opts, logger, 'down');
+      checkOnlineOptions(a);
+      const target = a.target as string | undefined;
+      const result = await withRunner(opts, logger, (r) => r.down(target, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
       printRun(opts, result, 'revert', 'Nothing to revert: no revision is applied.');
     },
   },
@@ -76,47 +110,51 @@ export const commands: Command[] = [
       else out(report.current.length > 0 ? report.current.join('\n') : 'base (no revision applied)');
     },
   },
-  {
-    command: 'history',
-    describe: 'List the revisions, newest first (reads only the files)',
-    builder: (y) => y,
-    async run(_a, opts) {
-      const history = loadHistory(opts.dir);
-      if (opts.json) json({ ok: true, revisions: [...history.graph.order].reverse().map((r) => ({ revision: r, parents: history.graph.parents(r), message: history.migrations.get(r)!.message, file: history.migrations.get(r)!.upFile, head: history.graph.children(r).length === 0 })) });
-      else out(historyLines(history).join('\n'));
-    },
-  },
-  {
-    command: 'heads',
-    describe: 'Print the revisions nothing builds on yet (reads only the files)',
-    builder: (y) => y,
-    async run(_a, opts) {
-      const history = loadHistory(opts.dir);
-      const heads = history.graph.heads().map((r) => ({ revision: r, message: history.migrations.get(r)!.message }));
-      if (opts.json) json({ ok: true, heads });
-      else out(heads.map((h) => `${h.revision}  ${h.message}`).join('\n') || '(no revisions)');
-    },
-  },
+
+
   {
     command: ['new <message>', 'revision'],
-    describe: 'Write a new pair of files (up and down) with a fresh id, child of the current head',
-    builder: (y) => y.positional('message', { type: 'string', describe: 'What the revision does, e.g. "add orders table"' }),
+    describe: 'Write a new pair of files (up and down) with a fresh id, child of the current head (or of --parent)',
+    builder: (y) =>
+      y
+        .positional('message', { type: 'string', describe: 'What the revision does, e.g. "add orders table"' })
+        .option('parent', { type: 'string', describe: 'Start a branch: the parent revision (id or unique prefix) instead of the head' }),
     async run(a, opts) {
       const history = existsSync(join(opts.dir, 'up')) ? loadHistory(opts.dir) : undefined;
-      const created = writeRevision(opts.dir, String(a.message), defaultParents(history));
-      if (opts.json) json({ ok: true, ...created });
-      else out(`Created ${created.upFile}\n        ${created.downFile}\nparent: ${created.parents.join(', ') || 'none (first revision)'}`);
+      let parents: string[];
+      if (typeof a.parent === 'string') {
+        if (!history) throw new UsageError(`--parent ${a.parent}: there are no revisions in ${opts.dir} yet`);
+        parents = [resolveRevision(history.graph, a.parent)];
+      } else {
+        parents = defaultParents(history);
+      }
+      const branched = history !== undefined && parents.length === 1 && history.graph.children(parents[0]!).length > 0;
+      const created = writeRevision(opts.dir, String(a.message), parents);
+      if (opts.json) json({ ok: true, ...created, branch: branched });
+      else out(`Created ${created.upFile}\n        ${created.downFile}\nparent: ${created.parents.join(', ') || 'none (first revision)'}${branched ? `\nThis starts a branch: ${parents[0]} now has ${history!.graph.children(parents[0]!).length + 1} children. Join the heads later with \`pgstrata merge heads -m "…"\`.` : ''}`);
     },
   },
   {
-    command: 'stamp <target>',
-    describe: 'Record target (and its ancestors) as applied without running SQL',
-    builder: (y) => y.positional('target', { type: 'string', describe: 'a revision, head, heads, or base' }),
+    command: 'stamp [target]',
+    describe: 'Record target (and its ancestors) as applied without running SQL; --from-alembic adopts an Alembic database',
+    builder: (y) =>
+      y
+        .positional('target', { type: 'string', describe: 'a revision, head, heads, or base' })
+        .option('from-alembic', { type: 'boolean', default: false, describe: "Record the revision(s) in Alembic's alembic_version table and their ancestors" })
+        .option('alembic-table', { type: 'string', default: ALEMBIC_TABLE, describe: "Alembic's version table, table or schema.table" }),
     async run(a, opts, logger) {
-      const result = await withRunner(opts, logger, (r) => stamp(r, String(a.target), { dryRun: opts.dryRun }));
-      if (opts.json) json({ ok: true, ...result });
-      else if (result.steps.length === 0) out('Nothing to stamp: the version table already says so.');
-      else out([`${result.dryRun ? 'Would stamp' : 'Stamped'} (no SQL run):`, ...result.steps.map((s) => `  ${s.direction === 'up' ? 'add   ' : 'remove'} ${s.revision}  ${s.message}`)].join('\n'));
+      const fromAlembic = Boolean(a.fromAlembic);
+      if (fromAlembic === (a.target !== undefined)) throw new UsageError('stamp takes a target, or --from-alembic (not both)');
+      const result: RunResult & { alembic?: string[] } = await withRunner(opts, logger, (r) =>
+        fromAlembic ? stampFromAlembic(r, { table: String(a.alembicTable), dryRun: opts.dryRun }) : stamp(r, String(a.target), { dryRun: opts.dryRun }),
+      );
+      if (opts.json) return json({ ok: true, ...result });
+      const lines = result.alembic ? [`${String(a.alembicTable)}: ${result.alembic.join(', ') || 'empty (Alembic was at base)'}`] : [];
+      if (result.steps.length === 0) lines.push('Nothing to stamp: the version table already says so.');
+      else lines.push(`${result.dryRun ? 'Would stamp' : 'Stamped'} (no SQL run):`, ...result.steps.map((s) => `  ${s.direction === 'up' ? 'add   ' : 'remove'} ${s.revision}  ${s.message}`));
+      out(lines.join('\n'));
     },
   },
 ];
+
+export const commands: Command[] = [...coreCommands, ...graphCommands, ...opsCommands];

@@ -3,6 +3,7 @@
 import type { Logger } from '../runner/logger.js';
 import { openEngine } from '../runner/engines/open.js';
 import { ConnectError } from '../runner/errors.js';
+import { NO_DATABASE } from '../runner/offline.js';
 import { Runner } from '../runner/runner.js';
 import { parseDuration } from './duration.js';
 
@@ -34,4 +35,15 @@ export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (ru
   } finally {
     await engine.close().catch(() => {});
   }
+}
+
+/**
+ * A runner for commands that can work without a database (offline scripts, history drawings):
+ * connected only when a URL is given (--url, DATABASE_URL or PGSTRATA_URL) and `wanted`, never
+ * to the default embedded database.
+ */
+export async function withOptionalRunner<T>(opts: GlobalOptions, logger: Logger, wanted: boolean, fn: (runner: Runner, connected: boolean) => Promise<T>): Promise<T> {
+  if (wanted && opts.url) return withRunner(opts, logger, (r) => fn(r, true));
+  const runner = new Runner(NO_DATABASE, { dir: opts.dir, schema: opts.schema, table: opts.table, logger });
+  return fn(runner, false);
 }

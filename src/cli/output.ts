@@ -1,6 +1,6 @@
 // Everything the CLI prints. Results go to stdout (one JSON document with --json), errors to
 // stderr; every line passes the redactor, so a password cannot slip out through a message.
-import { DriftError, MigrationError, SourceError, isPgstrataError, type Problem } from '../runner/errors.js';
+import { DirtyError, DriftError, MigrationError, SourceError, isPgstrataError, type Problem } from '../runner/errors.js';
 import { redact } from '../runner/redact.js';
 import type { RunResult, StepResult } from '../runner/runner.js';
 
@@ -19,7 +19,8 @@ export function json(value: unknown): void {
 export function stepLine(s: StepResult): string {
   const arrow = s.direction === 'up' ? 'up  ' : 'down';
   const time = s.durationMs === undefined ? '' : `  (${s.durationMs} ms)`;
-  return `  ${arrow} ${s.revision}  ${s.message}${time}`;
+  const notes = [s.transactional === false ? 'transaction: none' : '', s.resumedAt !== undefined ? `resumed at statement ${s.resumedAt}` : ''].filter(Boolean);
+  return `  ${arrow} ${s.revision}  ${s.message}${time}${notes.length ? `  [${notes.join('; ')}]` : ''}`;
 }
 
 export function runSummary(verb: string, result: RunResult, nothing: string): string {
@@ -46,6 +47,9 @@ export function describeError(e: unknown): string {
     if (db.hint) lines.push(`  HINT: ${db.hint}`);
     if (db.where) lines.push(`  WHERE: ${db.where.replace(/\n/g, '\n         ')}`);
     lines.push(`${e.outcome}.`);
+    for (const index of e.partial?.invalidIndexes ?? []) {
+      lines.push(`The failed statement left the INVALID index ${index} behind (unused by queries, still maintained on writes). Drop it before resuming: DROP INDEX CONCURRENTLY ${index};`);
+    }
     return lines.join('\n');
   }
   if (e instanceof SourceError) return [`error: ${e.message}`, ...e.problems.map(problemLine)].join('\n');
@@ -56,6 +60,7 @@ export function describeError(e: unknown): string {
       'Put the files back as they were applied (git log -p shows what changed), or pass --allow-drift to go on anyway.',
     ].join('\n');
   }
+  if (e instanceof DirtyError) return `error: ${e.message}\n${e.hint}`;
   if (isPgstrataError(e)) return `error: ${e.message}`;
   return `error: ${e instanceof Error ? e.message : String(e)}`;
 }
@@ -63,7 +68,8 @@ export function describeError(e: unknown): string {
 /** The machine-readable form of a failure, for --json. */
 export function errorDocument(e: unknown): Record<string, unknown> {
   const base = { ok: false, code: isPgstrataError(e) ? e.code : 'internal', message: e instanceof Error ? e.message : String(e) };
-  if (e instanceof MigrationError) return { ...base, revision: e.revision, direction: e.direction, location: e.location, database: e.db, outcome: e.outcome };
+  if (e instanceof MigrationError) return { ...base, revision: e.revision, direction: e.direction, location: e.location, database: e.db, outcome: e.outcome, ...(e.partial ? { partial: e.partial } : {}) };
+  if (e instanceof DirtyError) return { ...base, dirty: e.dirty, hint: e.hint };
   if (e instanceof SourceError) return { ...base, problems: e.problems };
   if (e instanceof DriftError) return { ...base, drift: e.items };
   return base;

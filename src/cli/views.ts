@@ -1,5 +1,7 @@
 // Plain-text views of history and status.
 import type { History } from '../runner/history.js';
+import { describeDirty } from '../runner/dirty.js';
+import { describeHolder } from '../runner/lock.js';
 import type { StatusReport } from '../runner/status.js';
 
 /** Alembic's layout, newest first: `parents -> revision (head), message`. */
@@ -22,14 +24,24 @@ export function statusLines(s: StatusReport): string[] {
     '',
   ];
   for (const r of s.revisions) {
-    const mark = r.drift ? '[!]' : r.applied ? '[x]' : '[ ]';
-    let state = r.applied ? `applied ${r.appliedAt?.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} by ${r.appliedBy}${r.durationMs != null ? ` in ${r.durationMs} ms` : ''}` : 'pending';
+    const mark = r.drift ? '[!]' : r.applied ? '[x]' : r.dirty ? '[~]' : '[ ]';
+    let state = r.dirty ? `DIRTY (${r.dirty.state})` : r.applied ? `applied ${r.appliedAt?.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} by ${r.appliedBy}${r.durationMs != null ? ` in ${r.durationMs} ms` : ''}` : 'pending';
     if (r.drift === 'changed') state += ' - FILE CHANGED since it was applied';
     if (r.drift === 'missing') state += ' - FILE MISSING';
     lines.push(`${mark} ${r.revision}  ${r.message.padEnd(width)}  ${state}`);
   }
   const applied = s.revisions.filter((r) => r.applied).length;
-  lines.push('', `${applied} applied, ${s.pending.length} pending${s.drift.length ? `, ${s.drift.length} drifted (up will refuse to run)` : ''}.`);
+  lines.push('', `${applied} applied, ${s.pending.length} pending${s.dirty.length ? `, ${s.dirty.length} dirty` : ''}${s.drift.length ? `, ${s.drift.length} drifted (up will refuse to run)` : ''}.`);
   for (const g of s.gaps) lines.push(`warning: ${g.missing} is not applied but its child ${g.appliedChild} is`);
+  for (const d of s.dirty) {
+    lines.push(`dirty: ${describeDirty(d)}`);
+    if (d.state === 'running' && s.lockHolder !== undefined) {
+      lines.push(s.lockHolder ? `  the migration lock is held by ${describeHolder(s.lockHolder)}: it may still be running` : '  no runner holds the migration lock: the run was interrupted');
+    }
+  }
+  if (s.dirty.length > 0) {
+    const d = s.dirty[0]!;
+    lines.push(`up refuses to run until you continue it (\`pgstrata ${d.direction} --resume\`) or resolve it (\`pgstrata resolve ${d.revision} --applied | --rolled-back\`).`);
+  }
   return lines;
 }

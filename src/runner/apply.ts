@@ -9,6 +9,8 @@ import { locate, toDbError, type RawDbError } from './pgerror.js';
 import { quoteLiteral } from './sqlstring.js';
 import { Store, type Statement, type Timing } from './store.js';
 import { lineAtIndex } from './text.js';
+import type { Duration, Failure } from './journal.js';
+import { runPartial } from './applypartial.js';
 
 export interface StepScript {
   revision: string;
@@ -23,6 +25,17 @@ export interface StepScript {
   bookkeeping(timing: Timing): Statement[];
   /** The log row written after a failure. */
   failure(durationMs: number, sqlstate: string | null): Statement;
+  /** Version-table writes around the statements of a step that runs outside a transaction. */
+  journal: StepJournal;
+}
+
+/** See journal.ts: the row marked running, progress after each statement, the final write. */
+export interface StepJournal {
+  /** `resumeFrom` (statements already done) is set when continuing a dirty revision. */
+  start(total: number, resumeFrom?: number): Statement;
+  progress(done: number): Statement;
+  failed(f: Failure): Statement;
+  finish(duration: Duration): Statement[];
 }
 
 export interface StepContext {
@@ -33,7 +46,7 @@ export interface StepContext {
 const MARK = 'pgstrata.step';
 const ENDED = 'pgstrata.migration_ended_the_transaction';
 
-function settings(step: StepScript, local: boolean): string[] {
+export function settings(step: StepScript, local: boolean): string[] {
   const scope = local ? 'SET LOCAL' : 'SET';
   const out: string[] = [];
   if (step.lockTimeout) out.push(`${scope} lock_timeout = ${quoteLiteral(step.lockTimeout)}`);
@@ -58,13 +71,20 @@ export function transactionalScript(step: StepScript): { script: string; offset:
   return { script: prefix + step.sql + suffix, offset: prefix.length };
 }
 
-/** Runs a step; resolves with its duration, or rejects with a MigrationError (exit 1). */
-export async function runStep(ctx: StepContext, step: StepScript): Promise<number> {
+/**
+ * Runs a step; resolves with its duration, or rejects with a MigrationError (exit 1).
+ * `resumeFrom` continues a step outside a transaction after the statements already done.
+ */
+export async function runStep(ctx: StepContext, step: StepScript, resumeFrom?: number): Promise<number> {
   const { engine } = ctx;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
 
-  if (step.transactional && engine.capabilities.transactionalDdl) {
+  // Outside a transaction (PostgreSQL refuses CREATE INDEX CONCURRENTLY in one): statement by
+  // statement, journalled in the version table.
+  if (!step.transactional) return runPartial(ctx, step, resumeFrom);
+
+  if (engine.capabilities.transactionalDdl) {
     const { script, offset } = transactionalScript(step);
     try {
       await engine.exec(script);
@@ -80,28 +100,17 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
     }
   }
 
-  // Outside a transaction: the file alone (PostgreSQL refuses CREATE INDEX CONCURRENTLY in a
-  // transaction block), then the bookkeeping. pg-mem lands here too, having no transactional DDL.
-  const before = settings(step, false);
+  // pg-mem has no transactional DDL: the file in one call, then the bookkeeping.
   try {
-    if (before.length > 0) await engine.exec(before.join(';\n'));
     await engine.exec(step.sql);
   } catch (e) {
     const err = toDbError(e);
     await writeFailure(ctx, step, elapsed(), err);
-    const outcome = engine.capabilities.transactionalDdl
-      ? 'this file runs outside a transaction (transaction: none): statements before the failing one stay applied, and the revision was not recorded'
-      : `${engine.kind} has no transactional DDL: statements before the failing one may remain applied, and the revision was not recorded`;
+    const outcome = `${engine.kind} has no transactional DDL: statements before the failing one may remain applied, and the revision was not recorded`;
     throw new MigrationError(step.revision, step.direction, locate(err, { file: step.file, text: step.sql, offset: 0 }), err, outcome, { cause: e });
-  } finally {
-    if (before.length > 0) await engine.exec('RESET lock_timeout;\nRESET statement_timeout').catch(() => {});
   }
   const durationMs = elapsed();
-  if (engine.capabilities.transactionalDdl) {
-    await engine.exec(`BEGIN;\n${Store.inline(step.bookkeeping({ kind: 'client', durationMs }))}\nCOMMIT;`);
-  } else {
-    for (const s of step.bookkeeping({ kind: 'client', durationMs })) await engine.query(s.text, s.params);
-  }
+  for (const s of step.bookkeeping({ kind: 'client', durationMs })) await engine.query(s.text, s.params);
   return durationMs;
 }
 
@@ -114,7 +123,7 @@ function transactionControlLine(step: StepScript): SqlLocation {
   return m ? { file: step.file, line: lineAtIndex(step.sql, m.index), column: m[0].length - m[1]!.length + 1 } : { file: step.file };
 }
 
-async function writeFailure(ctx: StepContext, step: StepScript, durationMs: number, err: RawDbError): Promise<void> {
+export async function writeFailure(ctx: StepContext, step: StepScript, durationMs: number, err: RawDbError): Promise<void> {
   try {
     const s = step.failure(durationMs, err.sqlstate ?? null);
     await ctx.engine.query(s.text, s.params);

@@ -63,6 +63,12 @@ export class LockTimeoutError extends PgstrataError {
   readonly exitStatus = ExitStatus.lockTimeout;
 }
 
+/** `locks --release-stale` would not terminate the holder; the reason says why. The lock stays held. */
+export class LockReleaseRefused extends PgstrataError {
+  readonly code = 'lock-release-refused';
+  readonly exitStatus = ExitStatus.lockTimeout;
+}
+
 export class ConnectError extends PgstrataError {
   readonly code = 'connect';
   readonly exitStatus = ExitStatus.connect;
@@ -83,19 +89,56 @@ export interface DatabaseErrorFields {
   where?: string;
 }
 
+/** How far a step outside a transaction got before a statement failed. */
+export interface PartialOutcome {
+  statementsDone: number;
+  statementsTotal: number;
+  /** 1-based number of the statement that failed. */
+  failedStatement: number;
+  /** INVALID indexes the failed statement left behind (quoted, schema-qualified). */
+  invalidIndexes: string[];
+}
+
 /** A migration's SQL failed; its transaction was rolled back (where the engine has transactions). */
 export class MigrationError extends PgstrataError {
   readonly code = 'migration-failed';
   readonly exitStatus = ExitStatus.sqlFailed;
+  /** Set when the step ran outside a transaction and stopped part-way. */
+  readonly partial?: PartialOutcome;
   constructor(
     readonly revision: string,
     readonly direction: 'up' | 'down',
     readonly location: SqlLocation,
     readonly db: DatabaseErrorFields,
     readonly outcome: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; partial?: PartialOutcome },
   ) {
     super(`${direction} ${revision} failed: ${db.message}`, options);
+    if (options?.partial) this.partial = options.partial;
+  }
+}
+
+/** Where a dirty revision stands, as the version table's journal says. */
+export interface DirtyRevision {
+  revision: string;
+  direction: 'up' | 'down';
+  state: 'running' | 'failed';
+  statementsDone: number;
+  statementsTotal: number | null;
+  failedLocation: string | null;
+  failedStatement: string | null;
+  error: string | null;
+}
+
+/**
+ * A migration outside a transaction stopped part-way (failed, or the runner died): nothing runs
+ * past it until the user resumes it or says how it ended. Exit status 1, like the failure itself.
+ */
+export class DirtyError extends PgstrataError {
+  readonly code = 'dirty';
+  readonly exitStatus = ExitStatus.sqlFailed;
+  constructor(readonly dirty: DirtyRevision[], message: string, readonly hint: string) {
+    super(message);
   }
 }
 

@@ -30,7 +30,7 @@ export function lockKey(schema: string, table: string): bigint {
 }
 
 /** pg_locks shows a bigint advisory key as two unsigned 32-bit halves. */
-function keyHalves(key: bigint): [string, string] {
+export function keyHalves(key: bigint): [string, string] {
   const unsigned = BigInt.asUintN(64, key);
   return [String(unsigned >> 32n), String(unsigned & 0xffffffffn)];
 }
@@ -76,6 +76,11 @@ export interface AcquireOptions {
   reportEveryMs?: number;
 }
 
+/** The statement a runner polls with; its text identifies the lock it waits for. */
+export function pollQuery(key: bigint): string {
+  return `SELECT pg_catalog.pg_try_advisory_lock(${key}::bigint) AS ok`;
+}
+
 /** Polls until the lock is ours or the timeout passes (LockTimeoutError). */
 export async function acquireLock(engine: Engine, options: AcquireOptions): Promise<HeldLock> {
   const { key, timeoutMs, logger } = options;
@@ -85,7 +90,9 @@ export async function acquireLock(engine: Engine, options: AcquireOptions): Prom
   let delay = 10;
   let nextReport = 0;
   for (;;) {
-    const [row] = await engine.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1::bigint) AS ok', [keyParam]);
+    // The key is inlined, not a parameter, so that pg_stat_activity shows which lock a waiting
+    // runner polls for: `pgstrata locks` tells this project's waiters from another's.
+    const [row] = await engine.query<{ ok: boolean }>(pollQuery(key));
     if (row?.ok) {
       const waitedMs = Date.now() - started;
       if (nextReport > 0) logger.info({ event: 'lock-acquired', waitedMs }, `migration lock acquired after ${waitedMs} ms`);

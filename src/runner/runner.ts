@@ -1,16 +1,15 @@
 // The runner: validates the files, takes the lock, reads what is applied, plans, and runs each
 // step in its own transaction. Everything the CLI does goes through here; so can an application.
-import { runStep, type StepScript } from './apply.js';
+import { runStep } from './apply.js';
+import { checkResumable, refuseDirty, resumeSteps, type PlannedStep } from './dirty.js';
 import type { Engine } from './engines/engine.js';
-import { SourceError, UsageError, type Problem } from './errors.js';
 import type { RevisionGraph } from './graph.js';
 import { assertNoDrift, fileOf, findDrift, graphWithApplied, loadHistory, type History } from './history.js';
 import { acquireLock, lockKey } from './lock.js';
 import { silentLogger, type Logger } from './logger.js';
-import { planDown, planUp, type Step } from './plan.js';
-import { readDown } from './source.js';
-import { downStep, storedDownScript, upStep } from './steps.js';
-import { Store, type AppliedRow } from './store.js';
+import { planDown, planUp } from './plan.js';
+import { prepareScripts } from './prepare.js';
+import { splitRows, Store, type AppliedRow } from './store.js';
 
 export interface RunnerOptions {
   /** Folder holding up/ and down/ (default ./sql). */
@@ -31,6 +30,10 @@ export interface StepResult {
   file: string;
   /** Undefined in a dry run. */
   durationMs?: number;
+  /** false for a file marked `transaction: none` (run statement by statement). */
+  transactional?: boolean;
+  /** Set when a dirty revision is continued: the 1-based statement it continues from. */
+  resumedAt?: number;
 }
 
 export interface RunResult {
@@ -40,6 +43,8 @@ export interface RunResult {
 
 export interface RunOptions {
   dryRun?: boolean;
+  /** Continue a dirty revision (a `transaction: none` file that stopped part-way) first. */
+  resume?: boolean;
   /** Called after each step commits, e.g. to print progress. */
   onStep?: (step: StepResult) => void;
 }
@@ -47,15 +52,18 @@ export interface RunOptions {
 /** Everything a session under the lock knows. */
 export interface Session {
   history: History;
+  /** Rows in state applied: what planning counts as applied. */
   applied: AppliedRow[];
   appliedSet: Set<string>;
+  /** Rows of revisions that stopped part-way (state running or failed). */
+  dirty: AppliedRow[];
   graph: RevisionGraph;
 }
 
 export class Runner {
   readonly dir: string;
   readonly store: Store;
-  private readonly logger: Logger;
+  readonly logger: Logger;
   private readonly lockTimeoutMs: number;
   private readonly allowDrift: boolean;
   private warnedAboutEngine = false;
@@ -77,17 +85,25 @@ export class Runner {
     const history = this.history();
     return this.session(history, !options.dryRun, async (s) => {
       this.checkDrift(s);
+      const resumed = this.resumeOrRefuse(s, 'up', options);
       if (target === 'heads' && s.graph.heads().length > 1) {
         this.logger.warn({ event: 'multiple-heads', heads: s.graph.heads() }, `${s.graph.heads().length} heads: applying all of them; a merge revision would join them`);
       }
-      const steps = planUp(s.graph, s.appliedSet, target, (r) => fileOf(history, r));
-      return this.execute(s, steps, options);
+      const done = new Set([...s.appliedSet, ...resumed.map((r) => r.revision)]);
+      const steps = planUp(s.graph, done, target, (r) => fileOf(history, r));
+      return this.execute(s, [...resumed, ...steps], options);
     });
   }
 
-  async down(target = '-1', options: RunOptions = {}): Promise<RunResult> {
+  /** `target` undefined: one step back, or with --resume only the interrupted down. */
+  async down(target?: string, options: RunOptions = {}): Promise<RunResult> {
     const history = this.history();
-    return this.session(history, !options.dryRun, async (s) => this.execute(s, planDown(s.graph, s.appliedSet, target), options));
+    return this.session(history, !options.dryRun, async (s) => {
+      const resumed = this.resumeOrRefuse(s, 'down', options);
+      // `down --resume` alone finishes the interrupted down and nothing more.
+      const rest = target === undefined && options.resume ? [] : planDown(s.graph, s.appliedSet, target ?? '-1');
+      return this.execute(s, [...resumed, ...rest], options);
+    });
   }
 
   /** Down one step and up again: re-runs the newest applied revision. */
@@ -95,10 +111,20 @@ export class Runner {
     const history = this.history();
     return this.session(history, !options.dryRun, async (s) => {
       this.checkDrift(s);
+      refuseDirty(s.dirty, 'redo');
       const down = planDown(s.graph, s.appliedSet, '-1');
-      const up = down.map((d): Step => ({ revision: d.revision, direction: 'up' }));
+      const up = down.map((d): PlannedStep => ({ revision: d.revision, direction: 'up' }));
       return this.execute(s, [...down, ...up], options);
     });
+  }
+
+  /** Dirty revisions stop the command, unless --resume continues them (in this direction). */
+  private resumeOrRefuse(s: Session, direction: 'up' | 'down', options: RunOptions): PlannedStep[] {
+    if (!options.resume) {
+      refuseDirty(s.dirty, direction);
+      return [];
+    }
+    return resumeSteps(s.dirty, direction, (revisions) => s.graph.sort(revisions));
   }
 
   /**
@@ -107,13 +133,11 @@ export class Runner {
    */
   async session<T>(history: History, write: boolean, fn: (s: Session) => Promise<T>): Promise<T> {
     const load = async (): Promise<Session> => {
-      let applied = await this.store.readApplied();
-      if (applied === undefined && write) {
-        await this.store.ensure();
-        applied = [];
-      }
-      const rows = applied ?? [];
-      return { history, applied: rows, appliedSet: new Set(rows.map((r) => r.revision)), graph: graphWithApplied(history, rows) };
+      // Creates the tables, or upgrades a version table from an older pgstrata; a no-op otherwise.
+      if (write) await this.store.ensure();
+      const rows = (await this.store.readApplied()) ?? [];
+      const { applied: done, dirty } = splitRows(rows);
+      return { history, applied: done, appliedSet: new Set(done.map((r) => r.revision)), dirty, graph: graphWithApplied(history, rows) };
     };
     if (!write) return fn(await load());
     this.warnAboutEngine();
@@ -143,53 +167,29 @@ export class Runner {
     for (const d of drift) this.logger.warn({ event: 'drift', ...d }, `${d.file}: applied revision ${d.revision} ${d.kind === 'changed' ? 'changed since it ran' : 'has no file'} (allowed by --allow-drift)`);
   }
 
-  /** Prepares every step's script before running any, so a bad down file stops the run early. */
-  private async scripts(s: Session, steps: Step[]): Promise<StepScript[]> {
-    const problems: Problem[] = [];
-    const out: StepScript[] = [];
-    for (const step of steps) {
-      const m = s.history.migrations.get(step.revision);
-      try {
-        if (step.direction === 'up') {
-          if (!m) throw new UsageError(`revision ${step.revision} has no up file in ${s.history.upDir}`);
-          out.push(upStep(m, readDown(m), this.store));
-          continue;
-        }
-        if (m?.irreversible) {
-          problems.push({ file: m.upFile, message: `revision ${m.revision} is declared irreversible (down: irreversible)`, hint: `Nothing was changed. Go down no further than ${m.revision} (\`pgstrata down ${m.revision}\`).` });
-          continue;
-        }
-        const fromFile = m ? readDown(m) : undefined;
-        const stored = fromFile ? undefined : await this.store.storedDown(step.revision);
-        if (!fromFile && !stored) {
-          problems.push({ file: fileOf(s.history, step.revision), message: `no down SQL for ${step.revision}: its down file is gone and none was stored when it was applied` });
-          continue;
-        }
-        if (!fromFile) this.logger.warn({ event: 'stored-down', revision: step.revision }, `${step.revision} has no down file here; using the down SQL stored when it was applied`);
-        out.push(downStep(step.revision, fromFile ?? storedDownScript(step.revision, stored!), m, this.store));
-      } catch (e) {
-        if (e instanceof SourceError) problems.push(...e.problems);
-        else throw e;
-      }
-    }
-    if (problems.length > 0) throw new SourceError(problems, 'nothing was run');
-    return out;
-  }
-
-  private async execute(s: Session, steps: Step[], options: RunOptions): Promise<RunResult> {
-    const describe = (step: Step, file: string, durationMs?: number): StepResult => ({
+  private async execute(s: Session, steps: PlannedStep[], options: RunOptions): Promise<RunResult> {
+    const describe = (step: PlannedStep, file: string, transactional: boolean, durationMs?: number): StepResult => ({
       revision: step.revision,
       direction: step.direction,
       message: s.history.migrations.get(step.revision)?.message ?? s.applied.find((r) => r.revision === step.revision)?.message ?? '',
       file,
       ...(durationMs === undefined ? {} : { durationMs }),
+      transactional,
+      ...(step.resumeFrom === undefined ? {} : { resumedAt: step.resumeFrom + 1 }),
     });
-    const scripts = await this.scripts(s, steps);
-    if (options.dryRun) return { steps: steps.map((st, i) => describe(st, scripts[i]!.file)), dryRun: true };
+    const scripts = await prepareScripts(s.history, steps, this.store, this.logger);
+    for (const [i, step] of steps.entries()) {
+      if (step.resumeFrom === undefined) continue;
+      const script = scripts[i]!;
+      if ((await checkResumable(script, await this.store.storedSql(step.revision, step.direction), step.resumeFrom)) === 'edited') {
+        this.logger.warn({ event: 'resume-edited', revision: step.revision }, `${script.file} changed after statement ${step.resumeFrom} since ${step.revision} stopped; continuing with the file as it is now`);
+      }
+    }
+    if (options.dryRun) return { steps: steps.map((st, i) => describe(st, scripts[i]!.file, scripts[i]!.transactional)), dryRun: true };
     const results: StepResult[] = [];
     for (const [i, script] of scripts.entries()) {
-      const durationMs = await runStep({ engine: this.engine, logger: this.logger }, script);
-      const result = describe(steps[i]!, script.file, durationMs);
+      const durationMs = await runStep({ engine: this.engine, logger: this.logger }, script, steps[i]!.resumeFrom);
+      const result = describe(steps[i]!, script.file, script.transactional, durationMs);
       this.logger.info({ event: script.direction === 'up' ? 'applied' : 'reverted', revision: script.revision, durationMs }, `${script.direction === 'up' ? 'applied' : 'reverted'} ${script.revision} ${result.message} (${durationMs} ms)`);
       options.onStep?.(result);
       results.push(result);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import type { History } from './history.js';
 import { displayPath } from './source.js';
+import { resolveRevision } from './target.js';
 
 export interface NewRevision {
   revision: string;
@@ -35,7 +36,22 @@ export function defaultParents(history: History | undefined): string[] {
   return heads;
 }
 
-export function writeRevision(dir: string, message: string, parents: string[], revision = randomBytes(6).toString('hex')): NewRevision {
+export interface RevisionTexts {
+  up: string[];
+  down: string[];
+}
+
+const REVISION_TEXTS: RevisionTexts = {
+  up: ['-- Forward SQL goes here. It runs in one transaction with its version row;', "-- pgstrata refuses to apply the file while it has no statement.", ''],
+  down: ['-- SQL that exactly reverses the up file goes here (pgstrata refuses an empty down).', '-- If it cannot be reversed, delete this file and add `-- down: irreversible` to the up header.', ''],
+};
+
+const MERGE_TEXTS: RevisionTexts = {
+  up: ['-- A merge revision: it joins the branches above, and may stay empty.', '-- If the branches conflict (both touch the same table, say), write the SQL that reconciles them here.', ''],
+  down: ['-- Reverses whatever the merge revision does; empty when the merge is empty.', ''],
+};
+
+export function writeRevision(dir: string, message: string, parents: string[], revision = randomBytes(6).toString('hex'), texts: RevisionTexts = REVISION_TEXTS): NewRevision {
   const text = message.replace(/\s+/g, ' ').trim();
   if (text === '') throw new UsageError('the message must not be empty');
   const name = `${revision}_${slugify(text)}.sql`;
@@ -44,17 +60,29 @@ export function writeRevision(dir: string, message: string, parents: string[], r
   if (existsSync(upPath) || existsSync(downPath)) throw new UsageError(`${displayPath(upPath)} already exists`);
   mkdirSync(join(dir, 'up'), { recursive: true });
   mkdirSync(join(dir, 'down'), { recursive: true });
-  const up = [
-    `-- revision: ${revision}`,
-    `-- down_revision: ${parents.length > 0 ? parents.join(', ') : 'none'}`,
-    `-- message: ${text}`,
-    '',
-    '-- Forward SQL goes here. It runs in one transaction with its version row;',
-    "-- pgstrata refuses to apply the file while it has no statement.",
-    '',
-  ].join('\n');
-  const down = ['-- SQL that exactly reverses the up file goes here (pgstrata refuses an empty down).', '-- If it cannot be reversed, delete this file and add `-- down: irreversible` to the up header.', ''].join('\n');
+  const up = [`-- revision: ${revision}`, `-- down_revision: ${parents.length > 0 ? parents.join(', ') : 'none'}`, `-- message: ${text}`, '', ...texts.up].join('\n');
   writeFileSync(upPath, up, { flag: 'wx' });
-  writeFileSync(downPath, down, { flag: 'wx' });
+  writeFileSync(downPath, texts.down.join('\n'), { flag: 'wx' });
   return { revision, parents, upFile: displayPath(upPath), downFile: displayPath(downPath) };
+}
+
+/**
+ * Parents for `merge`: at least two distinct revisions (or `heads`), none an ancestor of
+ * another, since a merge joins lines of history that do not already contain each other.
+ */
+export function mergeParents(history: History, specs: string[]): string[] {
+  const { graph } = history;
+  const parents = specs.length === 1 && specs[0] === 'heads' ? graph.heads() : specs.map((s) => resolveRevision(graph, s));
+  const unique = [...new Set(parents)];
+  if (unique.length < 2) throw new UsageError(`a merge needs at least two revisions to join (${specs.join(' ') === 'heads' ? `there is only one head: ${unique.join(', ') || 'none'}` : 'name two or more, or "heads"'})`);
+  for (const a of unique) {
+    const above = graph.descendants([a]);
+    const contained = unique.find((b) => b !== a && above.has(b));
+    if (contained) throw new UsageError(`${a} is already an ancestor of ${contained}: a merge joins branches that do not contain each other; merge ${contained} with the other branch instead`);
+  }
+  return unique;
+}
+
+export function writeMerge(dir: string, message: string, parents: string[]): NewRevision {
+  return writeRevision(dir, message, parents, undefined, MERGE_TEXTS);
 }

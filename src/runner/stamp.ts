@@ -1,7 +1,8 @@
 // `stamp`: make the version table say the database is at a target without running any SQL,
 // for a database whose schema got there some other way.
+import { refuseDirty } from './dirty.js';
 import { UsageError } from './errors.js';
-import type { Runner, RunResult, StepResult } from './runner.js';
+import type { Runner, RunResult, Session, StepResult } from './runner.js';
 import { readDown } from './source.js';
 import { versionRecord } from './steps.js';
 import { Store, type Statement } from './store.js';
@@ -14,6 +15,7 @@ import { parseTarget } from './target.js';
 export async function stamp(runner: Runner, target: string, options: { dryRun?: boolean } = {}): Promise<RunResult> {
   const history = runner.history();
   return runner.session(history, !options.dryRun, async (s) => {
+    refuseDirty(s.dirty, 'stamp');
     const spec = parseTarget(s.graph, target);
     let add: string[] = [];
     let remove: string[] = [];
@@ -33,26 +35,34 @@ export async function stamp(runner: Runner, target: string, options: { dryRun?: 
         remove = [...applied].filter((r) => above.has(r));
       }
     }
-    add = s.graph.sort(add);
-    remove = s.graph.sort(remove.filter((r) => s.graph.has(r))).reverse();
-    const statements: Statement[] = [];
-    const steps: StepResult[] = [];
-    for (const r of remove) {
-      statements.push(...runner.store.recordDown(r, { kind: 'client', durationMs: null }, 'unstamp'));
-      steps.push({ revision: r, direction: 'down', message: s.history.migrations.get(r)?.message ?? '', file: s.history.migrations.get(r)?.upFile ?? '' });
-    }
-    for (const r of add) {
-      const m = s.history.migrations.get(r);
-      if (!m) throw new UsageError(`cannot stamp ${r}: it has no up file`);
-      statements.push(...runner.store.recordUp(versionRecord(m, readDown(m)), { kind: 'client', durationMs: null }, 'stamp'));
-      steps.push({ revision: r, direction: 'up', message: m.message, file: m.upFile });
-    }
-    if (options.dryRun || statements.length === 0) return { steps, dryRun: !!options.dryRun };
-    if (runner.engine.capabilities.transactionalDdl) {
-      await runner.engine.exec(`BEGIN;\n${Store.inline(statements)}\nCOMMIT;`);
-    } else {
-      for (const st of statements) await runner.engine.query(st.text, st.params);
-    }
-    return { steps, dryRun: false };
+    return writeStamp(runner, s, add, remove, !!options.dryRun);
   });
+}
+
+/**
+ * Records `add` as applied and removes `remove`, without running SQL: all of it in one
+ * transaction, each change in the event log (stamp / unstamp).
+ */
+export async function writeStamp(runner: Runner, s: Session, addSet: Iterable<string>, removeSet: Iterable<string>, dryRun: boolean): Promise<RunResult> {
+  const add = s.graph.sort(addSet);
+  const remove = s.graph.sort([...removeSet].filter((r) => s.graph.has(r))).reverse();
+  const statements: Statement[] = [];
+  const steps: StepResult[] = [];
+  for (const r of remove) {
+    statements.push(...runner.store.recordDown(r, { kind: 'client', durationMs: null }, 'unstamp'));
+    steps.push({ revision: r, direction: 'down', message: s.history.migrations.get(r)?.message ?? '', file: s.history.migrations.get(r)?.upFile ?? '' });
+  }
+  for (const r of add) {
+    const m = s.history.migrations.get(r);
+    if (!m) throw new UsageError(`cannot stamp ${r}: it has no up file`);
+    statements.push(...runner.store.recordUp(versionRecord(m, readDown(m)), { kind: 'client', durationMs: null }, 'stamp'));
+    steps.push({ revision: r, direction: 'up', message: m.message, file: m.upFile });
+  }
+  if (dryRun || statements.length === 0) return { steps, dryRun };
+  if (runner.engine.capabilities.transactionalDdl) {
+    await runner.engine.exec(`BEGIN;\n${Store.inline(statements)}\nCOMMIT;`);
+  } else {
+    for (const st of statements) await runner.engine.query(st.text, st.params);
+  }
+  return { steps, dryRun: false };
 }

@@ -1,9 +1,12 @@
 // Read-only views of where a database stands against the files: no lock, no writes, and no
 // version table created when there is none yet.
 import { findDrift, graphWithApplied, type History } from './history.js';
-import type { DriftItem } from './errors.js';
+import type { DirtyRevision, DriftItem } from './errors.js';
+import { dirtyRevision } from './dirty.js';
+import { lockHolder, lockKey, type LockHolder } from './lock.js';
 import { findGaps, type Gap } from './plan.js';
 import type { Runner } from './runner.js';
+import { splitRows } from './store.js';
 
 export interface RevisionStatus {
   revision: string;
@@ -12,6 +15,9 @@ export interface RevisionStatus {
   /** Up file as shown to the user; absent when only the database knows the revision. */
   file?: string;
   applied: boolean;
+  /** pending, applied, or dirty: running / failed part-way outside a transaction. */
+  state: 'pending' | 'applied' | 'running' | 'failed';
+  dirty?: DirtyRevision;
   appliedAt?: string;
   appliedBy?: string;
   durationMs?: number | null;
@@ -30,24 +36,33 @@ export interface StatusReport {
   pending: string[];
   drift: DriftItem[];
   gaps: Gap[];
+  /** Revisions that stopped part-way; `up` refuses to run until they are resumed or resolved. */
+  dirty: DirtyRevision[];
+  /** Who holds the migration lock, looked up when a revision is marked running. */
+  lockHolder?: LockHolder | null;
 }
 
 export async function status(runner: Runner, history: History = runner.history()): Promise<StatusReport> {
-  const applied = (await runner.store.readApplied()) ?? [];
-  const graph = graphWithApplied(history, applied);
+  const all = (await runner.store.readApplied()) ?? [];
+  const { applied, dirty } = splitRows(all);
+  const graph = graphWithApplied(history, all);
   const rows = new Map(applied.map((r) => [r.revision, r]));
+  const dirtyRows = new Map(dirty.map((r) => [r.revision, dirtyRevision(r)]));
   const drift = findDrift(history, applied);
   const driftOf = new Map(drift.map((d) => [d.revision, d.kind]));
   const heads = new Set(graph.heads());
   const revisions = graph.order.map((revision): RevisionStatus => {
     const m = history.migrations.get(revision);
     const row = rows.get(revision);
+    const d = dirtyRows.get(revision);
     return {
       revision,
       parents: graph.parents(revision),
       message: m?.message ?? row?.message ?? '',
       ...(m ? { file: m.upFile } : {}),
       applied: row !== undefined,
+      state: row ? 'applied' : d ? d.state : 'pending',
+      ...(d ? { dirty: d } : {}),
       ...(row ? { appliedAt: row.appliedAt.toISOString(), appliedBy: row.appliedBy, durationMs: row.durationMs } : {}),
       ...(driftOf.has(revision) ? { drift: driftOf.get(revision)! } : {}),
       head: heads.has(revision),
@@ -59,8 +74,12 @@ export async function status(runner: Runner, history: History = runner.history()
     revisions,
     current: revisions.filter((r) => r.applied && graph.children(r.revision).every((c) => !rows.has(c))).map((r) => r.revision),
     heads: [...heads],
-    pending: revisions.filter((r) => !r.applied).map((r) => r.revision),
+    pending: revisions.filter((r) => r.state === 'pending').map((r) => r.revision),
     drift,
     gaps: findGaps(graph, new Set(rows.keys())),
+    dirty: [...dirtyRows.values()],
+    ...(dirty.some((r) => r.state === 'running') && runner.engine.capabilities.advisoryLocks
+      ? { lockHolder: (await lockHolder(runner.engine, lockKey(runner.store.schema, runner.store.table))) ?? null }
+      : {}),
   };
 }

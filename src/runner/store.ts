@@ -3,10 +3,28 @@
 // bookkeeping must travel in the same round trip as its SQL).
 import type { Engine } from './engines/engine.js';
 import { checkIdentifier, inlineParams, quoteIdent, quoteLiteral } from './sqlstring.js';
+import { ensureSql, JOURNAL_COLUMNS, type LOG_EVENTS } from './storeddl.js';
 
 export interface StoreOptions {
   schema: string;
   table: string;
+}
+
+/** applied, or dirty: a migration outside a transaction is running, or stopped part-way. */
+export type RowState = 'applied' | 'running' | 'failed';
+
+/** How far a migration that runs outside a transaction got (the journal columns). */
+export interface PartialRun {
+  /** The direction of the run that left this state. */
+  direction: 'up' | 'down';
+  statementsDone: number;
+  statementsTotal: number | null;
+  startedAt: Date | null;
+  failedStatement: string | null;
+  /** `file:line:column` of the failed statement. */
+  failedLocation: string | null;
+  /** `SQLSTATE: message`. */
+  error: string | null;
 }
 
 export interface AppliedRow {
@@ -17,6 +35,60 @@ export interface AppliedRow {
   appliedAt: Date;
   appliedBy: string;
   durationMs: number | null;
+  state: RowState;
+  /** Set for dirty rows (state running or failed). */
+  partial?: PartialRun;
+}
+
+interface RawRow {
+  revision: string;
+  down_revision: string[];
+  message: string;
+  checksum: string;
+  applied_at: Date | string;
+  applied_by: string;
+  duration_ms: number | null;
+  state: RowState;
+  direction: 'up' | 'down';
+  statements_done: number | null;
+  statements_total: number | null;
+  started_at: Date | string | null;
+  failed_statement: string | null;
+  failed_location: string | null;
+  error: string | null;
+}
+
+const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+
+function toAppliedRow(r: RawRow): AppliedRow {
+  const row: AppliedRow = {
+    revision: r.revision,
+    parents: r.down_revision ?? [],
+    message: r.message,
+    checksum: r.checksum,
+    appliedAt: toDate(r.applied_at),
+    appliedBy: r.applied_by,
+    durationMs: r.duration_ms,
+    state: r.state,
+  };
+  if (r.state === 'applied') return row;
+  return {
+    ...row,
+    partial: {
+      direction: r.direction,
+      statementsDone: r.statements_done ?? 0,
+      statementsTotal: r.statements_total,
+      startedAt: r.started_at === null ? null : toDate(r.started_at),
+      failedStatement: r.failed_statement,
+      failedLocation: r.failed_location,
+      error: r.error,
+    },
+  };
+}
+
+/** Rows split into the applied set that planning uses, and dirty rows that stop it. */
+export function splitRows(rows: AppliedRow[]): { applied: AppliedRow[]; dirty: AppliedRow[] } {
+  return { applied: rows.filter((r) => r.state === 'applied'), dirty: rows.filter((r) => r.state !== 'applied') };
 }
 
 export interface VersionRecord {
@@ -30,7 +102,7 @@ export interface VersionRecord {
   version: string;
 }
 
-export type LogEvent = 'up' | 'down' | 'stamp' | 'unstamp';
+export type LogEvent = (typeof LOG_EVENTS)[number];
 
 /** A statement with its parameters, to run alone or inline into a script. */
 export interface Statement {
@@ -50,7 +122,13 @@ export const SERVER_ELAPSED_MS = '(extract(epoch from clock_timestamp() - transa
 /** undefined_table / invalid_schema_name, or pg-mem's message (it sets no SQLSTATE). */
 function isMissingRelation(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
-  return code === '42P01' || code === '3F000' || (code === undefined && /does not exist/.test((e as Error).message));
+  return code === '42P01' || code === '3F000' || (code === undefined && /(relation|schema) "[^"]*" does not exist/.test((e as Error).message));
+}
+
+/** undefined_column: a version table from before the journal columns. */
+function isMissingColumn(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === '42703' || (code === undefined && /column "[^"]*" does not exist/.test((e as Error).message));
 }
 
 export class Store {
@@ -72,62 +150,70 @@ export class Store {
     return `${this.schema}.${this.table}`;
   }
 
-  /** Creates the schema and both tables if missing; safe to repeat. Call under the lock. */
+  /** Creates the schema and both tables if missing, or upgrades them; safe to repeat. Call under the lock. */
   async ensure(): Promise<void> {
-    const schema = this.schema === 'public' ? '' : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)};\n`;
-    await this.engine.exec(`${schema}CREATE TABLE IF NOT EXISTS ${this.qualified} (
-  revision text PRIMARY KEY,
-  down_revision text[] NOT NULL DEFAULT '{}',
-  message text NOT NULL DEFAULT '',
-  checksum text NOT NULL,
-  down_checksum text,
-  up_sql text NOT NULL,
-  down_sql text,
-  applied_at timestamptz NOT NULL DEFAULT now(),
-  applied_by text NOT NULL DEFAULT current_user,
-  duration_ms integer,
-  pgstrata_version text NOT NULL
-);
-CREATE TABLE IF NOT EXISTS ${this.logQualified} (
-  id bigserial PRIMARY KEY,
-  event text NOT NULL CHECK (event IN ('up', 'down', 'stamp', 'unstamp')),
-  revision text NOT NULL,
-  at timestamptz NOT NULL DEFAULT now(),
-  by text NOT NULL DEFAULT current_user,
-  duration_ms integer,
-  error text
-);`);
+    const shape = await this.shape();
+    if (shape && JOURNAL_COLUMNS.every((c) => shape.has(c))) return;
+    await this.engine.exec(this.ensureSql(this.engine.kind !== 'pg-mem'));
+  }
+
+  /** The idempotent DDL behind ensure(), also printed at the top of an offline script. */
+  ensureSql(plpgsql = true): string {
+    const names = { table: this.qualified, log: this.logQualified, ...(this.schema === 'public' ? {} : { schema: quoteIdent(this.schema) }) };
+    return ensureSql(names, { plpgsql });
   }
 
   /**
-   * The applied revisions, oldest first, without the stored SQL (read only when a down needs it).
-   * Returns undefined when the version table does not exist yet.
+   * Every row of the version table, oldest first, without the stored SQL (read only when a down
+   * needs it): applied revisions and dirty ones (state running or failed). Copes with a table
+   * from before the journal columns. Returns undefined when the version table does not exist yet.
    */
   async readApplied(): Promise<AppliedRow[] | undefined> {
-    type Row = { revision: string; down_revision: string[]; message: string; checksum: string; applied_at: Date | string; applied_by: string; duration_ms: number | null };
-    let rows: Row[];
+    type Row = RawRow;
+    const journal = `state, direction, ${JOURNAL_COLUMNS.slice(2).join(', ')}`;
     try {
-      // One round trip in the common case; a missing table is the rare one.
-      rows = await this.engine.query<Row>(`SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms FROM ${this.qualified} ORDER BY applied_at, revision`);
+      // One round trip in the common case: a missing table, or one from before the journal
+      // columns, is the rare one.
+      const rows = await this.engine.query<Row>(`SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms, ${journal} FROM ${this.qualified} ORDER BY applied_at, revision`);
+      return rows.map(toAppliedRow);
     } catch (e) {
       if (isMissingRelation(e)) return undefined;
-      throw e;
+      if (!isMissingColumn(e)) throw e;
     }
-    return rows.map((r) => ({
-      revision: r.revision,
-      parents: r.down_revision ?? [],
-      message: r.message,
-      checksum: r.checksum,
-      appliedAt: r.applied_at instanceof Date ? r.applied_at : new Date(r.applied_at),
-      appliedBy: r.applied_by,
-      durationMs: r.duration_ms,
-    }));
+    const shape = await this.shape();
+    if (!shape) return undefined;
+    const col = (name: string, fallback: string) => (shape.has(name) ? name : `${fallback} AS ${name}`);
+    const rows = await this.engine.query<RawRow>(
+      `SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms, ${col('state', "'applied'")}, ${col('direction', "'up'")}, ` +
+        `${JOURNAL_COLUMNS.slice(2).map((c) => col(c, 'NULL')).join(', ')} FROM ${this.qualified} ORDER BY applied_at, revision`,
+    );
+    return rows.map(toAppliedRow);
+  }
+
+  /** The version table's column names, or undefined when it does not exist. Read-only. */
+  async shape(): Promise<Set<string> | undefined> {
+    // information_schema rather than pg_class: pg-mem answers it too.
+    const rows = await this.engine.query<{ column_name: string }>(
+      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+      [this.schema, this.table],
+    );
+    return rows.length === 0 ? undefined : new Set(rows.map((r) => r.column_name));
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.shape()) !== undefined;
   }
 
   /** The down SQL stored when a revision was applied: what undoes it once its file is gone. */
   async storedDown(revision: string): Promise<string | null | undefined> {
     const rows = await this.engine.query<{ down_sql: string | null }>(`SELECT down_sql FROM ${this.qualified} WHERE revision = $1`, [revision]);
     return rows[0]?.down_sql;
+  }
+
+  /** The up or down SQL recorded in a revision's row: for a dirty row, what its interrupted run was running. */
+  async storedSql(revision: string, direction: 'up' | 'down'): Promise<string | null> {
+    const rows = await this.engine.query<{ sql: string | null }>(`SELECT ${direction === 'up' ? 'up_sql' : 'down_sql'} AS sql FROM ${this.qualified} WHERE revision = $1`, [revision]);
+    return rows[0]?.sql ?? null;
   }
 
   /**
@@ -163,7 +249,12 @@ CREATE TABLE IF NOT EXISTS ${this.logQualified} (
         },
       ];
     }
-    return [{ text: `DELETE FROM ${this.qualified} WHERE revision = $1`, params: [revision] }, this.logEvent(event, revision, timing.durationMs)];
+    return [this.removeRow(revision), this.logEvent(event, revision, timing.durationMs)];
+  }
+
+  /** Deletes a revision's row, with no log row (callers log what it means). */
+  removeRow(revision: string): Statement {
+    return { text: `DELETE FROM ${this.qualified} WHERE revision = $1`, params: [revision] };
   }
 
   logEvent(event: LogEvent, revision: string, durationMs: number | null, error: string | null = null): Statement {

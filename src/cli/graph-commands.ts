@@ -1,0 +1,100 @@
+// Commands about the revision graph: history (drawn), heads, branches, graph pictures, merge.
+// They read only the files, plus the version table (read-only) when a database URL is given.
+import type { Argv } from 'yargs';
+import type { Logger } from '../runner/logger.js';
+import { UsageError } from '../runner/errors.js';
+import { loadHistory, type History } from '../runner/history.js';
+import { branchPoints } from '../runner/render/branches.js';
+import { dot } from '../runner/render/dot.js';
+import { mermaid } from '../runner/render/mermaid.js';
+import { newestFirst } from '../runner/render/order.js';
+import { mergeParents, writeMerge } from '../runner/scaffold.js';
+import { status } from '../runner/status.js';
+import type { Command } from './commands.js';
+import { withOptionalRunner, type GlobalOptions } from './context.js';
+import { branchLines, historyGraphLines, marksOf, tagsOf, type Marks } from './graph-views.js';
+import { json, out } from './output.js';
+import { historyLines } from './views.js';
+
+/** The files, and the applied marks when a database URL is given (read-only, nothing created). */
+async function historyWithMarks(opts: GlobalOptions, logger: Logger): Promise<{ history: History; marks?: Marks }> {
+  const history = loadHistory(opts.dir);
+  return withOptionalRunner(opts, logger, true, async (runner, connected) => (connected ? { history, marks: marksOf(await status(runner, history)) } : { history }));
+}
+
+export const graphCommands: Command[] = [
+  {
+    command: 'history',
+    describe: 'Draw the revision graph, newest first; with a database URL, mark what is applied',
+    builder: (y: Argv) => y.option('format', { choices: ['graph', 'list'], default: 'graph', describe: 'graph: drawn like git log --graph; list: Alembic\'s "parents -> revision" lines' }),
+    async run(a, opts, logger) {
+      const { history, marks } = await historyWithMarks(opts, logger);
+      const g = history.graph;
+      if (opts.json) {
+        const revisions = newestFirst(g).map((r) => ({
+          revision: r,
+          parents: g.parents(r),
+          message: history.migrations.get(r)!.message,
+          file: history.migrations.get(r)!.upFile,
+          head: g.children(r).length === 0,
+          tags: tagsOf(history, r, marks),
+          ...(marks ? { applied: marks.applied.has(r), dirty: marks.dirty.has(r) } : {}),
+        }));
+        return json({ ok: true, revisions });
+      }
+      out((a.format === 'list' ? historyLines(history) : historyGraphLines(history, marks)).join('\n') || '(no revisions)');
+    },
+  },
+  {
+    command: 'heads',
+    describe: 'Print the revisions nothing builds on yet (reads only the files)',
+    builder: (y: Argv) => y,
+    async run(_a, opts) {
+      const history = loadHistory(opts.dir);
+      const heads = history.graph.heads().map((r) => ({ revision: r, message: history.migrations.get(r)!.message }));
+      if (opts.json) json({ ok: true, heads });
+      else out(heads.map((h) => `${h.revision}  ${h.message}`).join('\n') || '(no revisions)');
+    },
+  },
+  {
+    command: 'branches',
+    describe: 'List branch points (revisions with several children) and where each branch goes',
+    builder: (y: Argv) => y,
+    async run(_a, opts) {
+      const history = loadHistory(opts.dir);
+      const points = branchPoints(history.graph);
+      if (opts.json) json({ ok: true, branchPoints: points });
+      else out(branchLines(history, points).join('\n'));
+    },
+  },
+  {
+    command: 'graph',
+    describe: 'Print the revision graph as a picture (Mermaid or Graphviz dot); with a database URL, style applied revisions',
+    builder: (y: Argv) => y.option('format', { choices: ['mermaid', 'dot'], default: 'mermaid', describe: 'mermaid (paste into Markdown) or dot (Graphviz)' }),
+    async run(a, opts, logger) {
+      const { history, marks } = await historyWithMarks(opts, logger);
+      const input = { graph: history.graph, message: (r: string) => history.migrations.get(r)!.message, ...(marks ? { applied: marks.applied, dirty: marks.dirty } : {}) };
+      const picture = a.format === 'dot' ? dot(input) : mermaid(input);
+      if (opts.json) json({ ok: true, format: a.format, picture });
+      else out(picture);
+    },
+  },
+  {
+    command: 'merge <revisions..>',
+    describe: 'Write a merge revision joining two or more revisions (or "heads") into one line of history',
+    builder: (y: Argv) =>
+      y
+        .positional('revisions', { type: 'string', array: true, describe: 'revision ids or unique prefixes, or heads' })
+        .option('message', { alias: 'm', type: 'string', describe: 'What the merge joins [default: "merge <ids>"]' }),
+    async run(a, opts) {
+      const history = loadHistory(opts.dir);
+      const specs = (a.revisions as string[]).map(String);
+      if (specs.length === 0) throw new UsageError('merge needs the revisions to join, or "heads"');
+      const parents = mergeParents(history, specs);
+      const message = typeof a.message === 'string' && a.message.trim() !== '' ? a.message : `merge ${parents.join(' and ')}`;
+      const created = writeMerge(opts.dir, message, parents);
+      if (opts.json) json({ ok: true, ...created });
+      else out(`Created merge revision ${created.revision}\n  ${created.upFile}\n  ${created.downFile}\nparents: ${created.parents.join(', ')}`);
+    },
+  },
+];

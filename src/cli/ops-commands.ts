@@ -1,0 +1,75 @@
+// Commands for the operator: resolve a dirty revision, inspect and release the migration lock.
+import type { Argv } from 'yargs';
+import { UsageError } from '../runner/errors.js';
+import { resolve } from '../runner/resolve.js';
+import { lockKey } from '../runner/lock.js';
+import { lockSessions, releaseStale, type LockSession } from '../runner/locks.js';
+import { parseDuration } from './duration.js';
+import type { Command } from './commands.js';
+import { withRunner } from './context.js';
+import { json, out } from './output.js';
+
+export const opsCommands: Command[] = [
+  {
+    command: 'resolve <revision>',
+    describe: 'Say how a dirty revision (stopped part-way outside a transaction) ended: --applied or --rolled-back',
+    builder: (y: Argv) =>
+      y
+        .positional('revision', { type: 'string', describe: 'the dirty revision (id or unique prefix)' })
+        .option('applied', { type: 'boolean', describe: 'You finished its statements by hand: record it as applied (checksums from the files)' })
+        .option('rolled-back', { type: 'boolean', describe: 'You undid what ran: remove its row; it is pending again' }),
+    async run(a, opts, logger) {
+      if (Boolean(a.applied) === Boolean(a.rolledBack)) throw new UsageError('resolve needs exactly one of --applied or --rolled-back');
+      const how = a.applied ? 'applied' : 'rolled-back';
+      const result = await withRunner(opts, logger, (r) => resolve(r, String(a.revision), how, { dryRun: opts.dryRun }));
+      if (opts.json) return json({ ok: true, ...result });
+      const verb = result.dryRun ? 'Would record' : 'Recorded';
+      out(how === 'applied' ? `${verb} ${result.revision} as applied (no SQL run).` : `${verb} ${result.revision} as rolled back: its row is removed and it is pending again (no SQL run).`);
+    },
+  },
+  {
+    command: 'locks',
+    describe: "Show who holds or waits for pgstrata's migration lock; --release-stale frees it from a dead runner",
+    builder: (y: Argv) =>
+      y
+        .option('release-stale', { type: 'boolean', default: false, describe: 'Terminate the holder, only if it is a pgstrata backend idle for longer than --older-than' })
+        .option('older-than', { type: 'string', default: '10m', describe: 'How long the holder must have been idle (e.g. 10m, 1h)' }),
+    async run(a, opts, logger) {
+      const olderThanMs = parseDuration('older-than', String(a.olderThan));
+      return withRunner(opts, logger, async (r) => {
+        const key = lockKey(r.store.schema, r.store.table);
+        if (a.releaseStale) {
+          const released = await releaseStale(r.engine, key, olderThanMs);
+          if (opts.json) return json({ ok: true, ...released });
+          out(released.terminated ? `Terminated ${who(released.terminated)} (idle for ${humanDuration(released.terminated.inStateMs ?? 0)}); the migration lock is free.` : 'Nobody holds the migration lock; nothing to release.');
+          return;
+        }
+        const report = await lockSessions(r.engine, key);
+        if (opts.json) return json({ ok: true, table: r.store.name, ...report });
+        const lines = [`migration lock of ${r.store.name} (advisory key ${report.key})`];
+        if (report.holders.length === 0) lines.push('  nobody holds it');
+        for (const s of [...report.holders, ...report.waiters]) lines.push(`  ${sessionLine(s)}`);
+        if (report.waiters.length === 0) lines.push('  nobody waits for it');
+        out(lines.join('\n'));
+      });
+    },
+  },
+];
+
+/** "850 ms", "42 s", "3 min 4 s", "2 h 5 min". */
+export function humanDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
+}
+
+const who = (s: LockSession) => `pid ${s.pid} ${s.applicationName || '(no application_name)'}${s.clientAddr ? ` from ${s.clientAddr}` : ''}`;
+
+function sessionLine(s: LockSession): string {
+  const state = s.inStateMs === null ? s.state ?? 'unknown' : `${s.state ?? 'unknown'} for ${humanDuration(s.inStateMs)}`;
+  if (s.role === 'holds') return `holds   ${who(s)}, ${state}, connected ${humanDuration(s.connectedMs)} ago`;
+  if (s.role === 'polls') return `waits   ${who(s)}, polling for it, connected ${humanDuration(s.connectedMs)} ago`;
+  return `waits   ${who(s)}, blocked in pg_advisory_lock for ${humanDuration(s.queryMs ?? 0)}`;
+}

@@ -1,0 +1,49 @@
+// `resolve <rev> --applied | --rolled-back`: the user says how a dirty revision ended after
+// finishing or undoing its statements by hand. Under the lock, in one transaction, logged.
+import { describeDirty, dirtyRevision } from './dirty.js';
+import { UsageError, type DirtyRevision } from './errors.js';
+import { Journal } from './journal.js';
+import type { Runner } from './runner.js';
+import { readDown } from './source.js';
+import { versionRecord } from './steps.js';
+import { Store } from './store.js';
+import { resolveRevision } from './target.js';
+
+export type Resolution = 'applied' | 'rolled-back';
+
+export interface ResolveResult {
+  revision: string;
+  resolution: Resolution;
+  /** What the journal said before. */
+  was: DirtyRevision;
+  dryRun: boolean;
+}
+
+export async function resolve(runner: Runner, revisionText: string, resolution: Resolution, options: { dryRun?: boolean } = {}): Promise<ResolveResult> {
+  const history = runner.history();
+  return runner.session(history, !options.dryRun, async (s) => {
+    const revision = resolveRevision(s.graph, revisionText);
+    const row = s.dirty.find((r) => r.revision === revision);
+    if (!row) {
+      const state = s.appliedSet.has(revision) ? 'is applied' : 'is not applied';
+      const others = s.dirty.length ? ` Dirty: ${s.dirty.map((r) => r.revision).join(', ')}.` : ' No revision is dirty.';
+      throw new UsageError(`${revision} ${state}, not dirty: there is nothing to resolve.${others}`);
+    }
+    const journal = new Journal(runner.store);
+    let statements;
+    if (resolution === 'applied') {
+      const m = history.migrations.get(revision);
+      if (!m) throw new UsageError(`${revision} has no up file here, so its checksums cannot be recorded; restore the file, or resolve it --rolled-back`);
+      statements = journal.resolveApplied(versionRecord(m, readDown(m)));
+    } else {
+      statements = journal.resolveRolledBack(revision);
+    }
+    const was = dirtyRevision(row);
+    runner.logger.info({ event: 'resolve', revision, resolution, was: describeDirty(was) }, `resolving ${revision} as ${resolution}`);
+    if (!options.dryRun) {
+      if (runner.engine.capabilities.transactionalDdl) await runner.engine.exec(`BEGIN;\n${Store.inline(statements)}\nCOMMIT;`);
+      else for (const st of statements) await runner.engine.query(st.text, st.params);
+    }
+    return { revision, resolution, was, dryRun: !!options.dryRun };
+  });
+}

@@ -1,0 +1,97 @@
+// Adopting a database that Alembic managed: build it as Alembic did (2c43863b5e49's SQL, then
+// Alembic's own d3ea4d165475 operations), stamp --from-alembic, follow the README's procedure,
+// and end at head with the schema a pgstrata-built database has.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checksum } from '../src/runner/checksum.js';
+import { runCli } from './helpers/cli.js';
+import { GENESIS_DIR } from './helpers/migrations.js';
+import { schemaDump } from './helpers/pgtools.js';
+import { createDatabase, withDatabase, type TestDatabase } from './helpers/postgres.js';
+
+const README = resolve(dirname(fileURLToPath(import.meta.url)), '../../README.md');
+const upFile = (prefix: string) => join(GENESIS_DIR, 'up', readdirSync(join(GENESIS_DIR, 'up')).find((f) => f.startsWith(prefix))!);
+const cli = (db: TestDatabase, ...args: string[]) => runCli(['--dir', GENESIS_DIR, '--url', db.url, ...args]);
+
+/** The SQL block the README tells an adopter to run, read from the README itself. */
+function readmeArchiveSql(): string {
+  const text = readFileSync(README, 'utf8');
+  const m = /<!-- alembic-archive-table[^>]*-->\s*```sql\n([\s\S]*?)```/.exec(text);
+  assert.ok(m, 'README has the archive-table block');
+  return m![1]!;
+}
+
+/** The database as Alembic left it at d3ea4d165475 (its upgrade(): add, drop index, drop columns), with users. */
+async function alembicAtD3ea(db: TestDatabase): Promise<void> {
+  await db.query(readFileSync(upFile('2c43863b5e49'), 'utf8'));
+  await db.query(`ALTER TABLE users ADD COLUMN hashed_password VARCHAR NOT NULL;
+    DROP INDEX ix_users_dc360_user_id;
+    ALTER TABLE users DROP COLUMN dc360_user_id;
+    ALTER TABLE users DROP COLUMN name;`);
+  await db.query(`INSERT INTO users (email, hashed_password) VALUES ('ana.diop@example.sn', '$2b$12$x'), ('kofi@example.gh', '$2b$12$y')`);
+}
+
+test('stamp --from-alembic: clear errors when alembic_version is missing or names a revision the files lack', async () => {
+  await withDatabase(async (db) => {
+    await alembicAtD3ea(db);
+    const missing = await cli(db, 'stamp', '--from-alembic');
+    assert.is(missing.status, 2);
+    assert.match(missing.stderr, 'there is no table alembic_version');
+
+    await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('0123456789ab')");
+    const unknown = await cli(db, 'stamp', '--from-alembic');
+    assert.is(unknown.status, 3);
+    assert.match(unknown.stderr, 'alembic_version says the database is at 0123456789ab, but no up file defines that revision');
+    assert.equal(await db.query('SELECT revision FROM pgstrata_version'), [], 'nothing was recorded');
+
+    const both = await cli(db, 'stamp', 'head', '--from-alembic');
+    assert.is(both.status, 2);
+  });
+});
+
+test('a database Alembic brought to d3ea4d165475 continues with up from there, as the README says', async () => {
+  const built = await createDatabase();
+  try {
+    await withDatabase(async (db) => {
+      await alembicAtD3ea(db);
+      await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('d3ea4d165475')");
+
+      const dry = await cli(db, 'stamp', '--from-alembic', '--dry-run');
+      assert.is(dry.status, 0, dry.stderr);
+      assert.match(dry.stdout, 'Would stamp');
+      const stamped = await cli(db, 'stamp', '--from-alembic');
+      assert.is(stamped.status, 0, stamped.stderr);
+      assert.match(stamped.stdout, 'alembic_version: d3ea4d165475');
+      const rows = await db.query<{ revision: string; checksum: string }>('SELECT revision, checksum FROM pgstrata_version ORDER BY revision');
+      assert.equal(rows.map((r) => r.revision), ['2c43863b5e49', 'd3ea4d165475']);
+      for (const r of rows) assert.is(r.checksum, checksum(readFileSync(upFile(r.revision), 'utf8')));
+      const events = await db.query<{ event: string }>('SELECT event FROM pgstrata_version_log');
+      assert.equal(events.map((e) => e.event), ['stamp', 'stamp']);
+
+      // Without the archive table Alembic never made, f45c116fedf1 stops (and rolls back).
+      const stopped = await cli(db, 'up');
+      assert.is(stopped.status, 1);
+      assert.match(stopped.stderr, 'relation "users_pre_standalone_auth" does not exist');
+
+      await db.query(readmeArchiveSql());
+      const up = await cli(db, 'up');
+      assert.is(up.status, 0, up.stderr);
+      const status = JSON.parse((await cli(db, 'status', '--json')).stdout);
+      assert.equal(status.current, ['f45c116fedf1']);
+      assert.equal(status.pending, []);
+      const names = await db.query<{ email: string; name: string }>('SELECT email, name FROM users ORDER BY id');
+      assert.equal(names.map((n) => n.name), ['ana.diop', 'kofi']);
+
+      // Same schema as a database pgstrata built from scratch, apart from alembic_version.
+      assert.is((await cli(built, 'up')).status, 0);
+      assert.fixture(await schemaDump(db.url, ['--exclude-table=alembic_version']), await schemaDump(built.url));
+    });
+  } finally {
+    await built.drop();
+  }
+});
+
+test.run();

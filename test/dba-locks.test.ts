@@ -1,0 +1,120 @@
+// `pgstrata locks`: holders and waiters of the migration lock on a real server, and
+// --release-stale terminating a holder only when it is an idle pgstrata backend.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import pg from 'pg';
+import { lockKey } from '../src/runner/lock.js';
+import { runCli, type CliResult } from './helpers/cli.js';
+import { tempSql, type TempSql } from './helpers/migrations.js';
+import { withDatabase, type TestDatabase } from './helpers/postgres.js';
+
+const KEY = String(lockKey('public', 'pgstrata_version'));
+
+async function connect(db: TestDatabase, applicationName: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: db.url, application_name: applicationName });
+  c.on('error', () => {}); // the test terminates some of these on purpose
+  await c.connect();
+  return c;
+}
+
+async function pidOf(c: pg.Client): Promise<number> {
+  return (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+}
+
+const cli = (sql: TempSql, db: TestDatabase, ...args: string[]): Promise<CliResult> => runCli(['--dir', sql.dir, '--url', db.url, ...args]);
+
+interface Report {
+  holders: Array<{ pid: number; applicationName: string; state: string; role: string }>;
+  waiters: Array<{ pid: number; applicationName: string; role: string }>;
+}
+
+async function locks(sql: TempSql, db: TestDatabase): Promise<Report> {
+  const r = await cli(sql, db, 'locks', '--json');
+  assert.is(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Report;
+}
+
+/** Polls `locks --json` until `done` says the report is complete. */
+async function waitForLocks(sql: TempSql, db: TestDatabase, done: (r: Report) => boolean): Promise<Report> {
+  for (;;) {
+    const r = await locks(sql, db);
+    if (done(r)) return r;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+const history = () => tempSql([{ revision: 'a1', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }]);
+
+test('locks shows the holder, a polling runner and a session blocked in pg_advisory_lock; --release-stale frees a stale pgstrata holder', async () => {
+  const sql = history();
+  try {
+    await withDatabase(async (db) => {
+      const stale = await connect(db, 'pgstrata');
+      const stalePid = await pidOf(stale);
+      await stale.query(`SELECT pg_advisory_lock(${KEY})`);
+      const runner = cli(sql, db, 'up', '--lock-timeout', '2m');
+      const blocked = await connect(db, 'ops-console');
+      const blockedPid = await pidOf(blocked);
+      const blockedDone = blocked.query(`SELECT pg_advisory_lock(${KEY}), pg_advisory_unlock(${KEY})`);
+
+      const report = await waitForLocks(sql, db, (r) => r.waiters.length === 2);
+      assert.equal(report.holders.map((h) => [h.pid, h.applicationName, h.state]), [[stalePid, 'pgstrata', 'idle']]);
+      assert.equal(report.waiters.map((w) => w.role).sort(), ['blocked', 'polls']);
+      assert.is(report.waiters.find((w) => w.role === 'blocked')?.pid, blockedPid);
+      assert.is(report.waiters.find((w) => w.role === 'polls')?.applicationName, 'pgstrata');
+      const human = await cli(sql, db, 'locks');
+      assert.match(human.stdout, `holds   pid ${stalePid} pgstrata`);
+      assert.match(human.stdout, 'polling for it');
+      assert.match(human.stdout, `waits   pid ${blockedPid} ops-console`);
+
+      const tooRecent = await cli(sql, db, 'locks', '--release-stale', '--older-than', '1h');
+      assert.is(tooRecent.status, 5);
+      assert.match(tooRecent.stderr, `pid ${stalePid} (application_name pgstrata) has been idle for`);
+      assert.is((await locks(sql, db)).holders[0]?.pid, stalePid, 'still held');
+
+      const released = await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s');
+      assert.is(released.status, 0, released.stderr);
+      assert.match(released.stdout, `Terminated pid ${stalePid} pgstrata`, released.stdout);
+      await blockedDone;
+      const ran = await runner;
+      assert.is(ran.status, 0, ran.stderr);
+      assert.equal(await db.query("SELECT revision FROM pgstrata_version"), [{ revision: 'a1' }]);
+      await blocked.end();
+      await stale.end().catch(() => {});
+      const after = await cli(sql, db, 'locks', '--release-stale');
+      assert.match(after.stdout, 'Nobody holds the migration lock');
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
+test('--release-stale refuses a holder that is not pgstrata, and one that is working', async () => {
+  const sql = history();
+  try {
+    await withDatabase(async (db) => {
+      const other = await connect(db, 'psql');
+      await other.query(`SELECT pg_advisory_lock(${KEY})`);
+      const notOurs = await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s');
+      assert.is(notOurs.status, 5);
+      assert.match(notOurs.stderr, 'is not a pgstrata runner');
+      await other.end();
+
+      const busy = await connect(db, 'pgstrata');
+      const busyPid = await pidOf(busy);
+      await busy.query(`SELECT pg_advisory_lock(${KEY})`);
+      const sleeping = busy.query('SELECT pg_sleep(600)').catch(() => undefined);
+      await waitForLocks(sql, db, (r) => r.holders[0]?.state === 'active');
+      const working = await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s');
+      assert.is(working.status, 5);
+      assert.match(working.stderr, `pid ${busyPid} (application_name pgstrata) is active (SELECT pg_sleep(600)): it is working, not stale`);
+      await db.query('SELECT pg_cancel_backend($1)', [busyPid]);
+      await sleeping;
+      await busy.end();
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
+test.run();

@@ -1,0 +1,179 @@
+// Offline scripts: `up --sql` / `down --sql` print what the runner would send, and running that
+// with psql leaves the same schema (pg_dump --schema-only) and version rows as running online.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runCli } from './helpers/cli.js';
+import { tempSql, type TempSql } from './helpers/migrations.js';
+import { psqlFile, schemaDump } from './helpers/pgtools.js';
+import { createDatabase, withDatabase, type TestDatabase } from './helpers/postgres.js';
+import { lockKey } from '../src/runner/lock.js';
+
+/** The Genesis history plus a revision outside a transaction, so both kinds of step are covered. */
+function genesisPlusIndexes(): TempSql {
+  const sql = tempSql([], { copyGenesis: true });
+  sql.write({
+    revision: 'e1a2b3c4d5e6',
+    parents: ['f45c116fedf1'],
+    message: 'index users by name and creation time',
+    slug: 'index_users',
+    header: ['transaction: none', 'lock_timeout: 5s'],
+    up: 'CREATE INDEX CONCURRENTLY ix_users_name ON users (name);\n-- a comment between statements\nCREATE INDEX CONCURRENTLY ix_users_created_at ON users (created_at)',
+    down: '-- transaction: none\nDROP INDEX CONCURRENTLY ix_users_created_at;\nDROP INDEX CONCURRENTLY ix_users_name;',
+  });
+  return sql;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'pgstrata-scripts-'));
+let scripts = 0;
+
+/** Writes a script to a file and runs it with psql -v ON_ERROR_STOP=1 -f. */
+async function runScript(url: string, script: string) {
+  const file = join(scratch, `script-${++scripts}.sql`);
+  writeFileSync(file, script);
+  return psqlFile(url, file);
+}
+
+/** What must match between two databases: the rows, without times and who ran them. */
+async function versionRows(db: TestDatabase) {
+  const rows = await db.query(
+    `SELECT revision, down_revision, message, checksum, down_checksum, up_sql, down_sql, pgstrata_version, state, direction, statements_done, statements_total, failed_statement, error
+       FROM pgstrata_version ORDER BY revision`,
+  );
+  const log = await db.query('SELECT event, revision, error FROM pgstrata_version_log ORDER BY id');
+  return { rows, log };
+}
+
+async function twoDatabases(fn: (offline: TestDatabase, online: TestDatabase) => Promise<void>): Promise<void> {
+  const online = await createDatabase();
+  try {
+    await withDatabase((offline) => fn(offline, online));
+  } finally {
+    await online.drop();
+  }
+}
+
+test('up --sql run with psql and up online leave identical schemas and version rows; likewise down --sql', async () => {
+  const sql = genesisPlusIndexes();
+  try {
+    await twoDatabases(async (offline, online) => {
+      const script = await runCli(['--dir', sql.dir, 'up', '--sql']);
+      assert.is(script.status, 0, script.stderr);
+      assert.match(script.stdout, /^BEGIN;$/m);
+      assert.match(script.stdout, /^SET LOCAL lock_timeout = E'5s';$/m);
+      assert.match(script.stdout, /^COMMIT;$/m);
+      assert.match(script.stdout, "INSERT INTO \"public\".\"pgstrata_version\" (revision, down_revision, message, checksum, down_checksum, up_sql, down_sql, pgstrata_version, state, direction, statements_done, statements_total, started_at) VALUES (E'e1a2b3c4d5e6'");
+      assert.match(script.stdout, /^CREATE INDEX CONCURRENTLY ix_users_created_at ON users \(created_at\);$/m);
+
+      const ran = await runScript(offline.url, script.stdout);
+      assert.is(ran.status, 0, ran.stderr);
+      const up = await runCli(['--dir', sql.dir, '--url', online.url, 'up']);
+      assert.is(up.status, 0, up.stderr);
+      const dump = await schemaDump(offline.url);
+      assert.match(dump, 'CREATE INDEX ix_users_created_at ON public.users USING btree (created_at);');
+      assert.fixture(dump, await schemaDump(online.url));
+      assert.equal(await versionRows(offline), await versionRows(online));
+      assert.is((await versionRows(offline)).rows.length, 4);
+
+      // Down to the first revision: the script assumes the database is at head (--from heads).
+      const down = await runCli(['--dir', sql.dir, 'down', '2c43863b5e49', '--sql', '--from', 'heads']);
+      assert.is(down.status, 0, down.stderr);
+      assert.match(down.stdout, 'DROP INDEX CONCURRENTLY ix_users_name;');
+      const ranDown = await runScript(offline.url, down.stdout);
+      assert.is(ranDown.status, 0, ranDown.stderr);
+      const downOnline = await runCli(['--dir', sql.dir, '--url', online.url, 'down', '2c43863b5e49']);
+      assert.is(downOnline.status, 0, downOnline.stderr);
+      assert.fixture(await schemaDump(offline.url), await schemaDump(online.url));
+      assert.equal(await versionRows(offline), await versionRows(online));
+      assert.equal((await versionRows(offline)).rows.map((r) => r.revision), ['2c43863b5e49']);
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
+test('up --sql --url starts from what the database has applied, read-only', async () => {
+  const sql = genesisPlusIndexes();
+  try {
+    await withDatabase(async (db) => {
+      assert.is((await runCli(['--dir', sql.dir, '--url', db.url, 'up', 'd3ea4d165475'])).status, 0);
+      const before = await versionRows(db);
+      const script = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--sql', 'f45c116fedf1']);
+      assert.is(script.status, 0, script.stderr);
+      assert.match(script.stdout, '--   up   f45c116fedf1');
+      assert.not.match(script.stdout, '-- up 2c43863b5e49');
+      assert.not.match(script.stdout, 'e1a2b3c4d5e6');
+      assert.equal(await versionRows(db), before, 'generating the script wrote nothing');
+      const ran = await runScript(db.url, script.stdout);
+      assert.is(ran.status, 0, ran.stderr);
+      assert.equal((await versionRows(db)).rows.map((r) => r.revision), ['2c43863b5e49', 'd3ea4d165475', 'f45c116fedf1']);
+
+      // With no database at all, the script starts from base.
+      const fresh = await runCli(['--dir', sql.dir, 'up', '--sql', 'f45c116fedf1']);
+      assert.match(fresh.stdout, '-- up 2c43863b5e49');
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
+test('a script stops before changing anything when the database is not where it starts, or another runner holds the lock', async () => {
+  const sql = tempSql([], { copyGenesis: true });
+  try {
+    await withDatabase(async (db) => {
+      const fromBase = (await runCli(['--dir', sql.dir, 'up', '--sql'])).stdout;
+      assert.is((await runCli(['--dir', sql.dir, '--url', db.url, 'up', '2c43863b5e49'])).status, 0);
+      const wrongStart = await runScript(db.url, fromBase);
+      assert.is.not(wrongStart.status, 0);
+      assert.match(wrongStart.stderr, 'pgstrata.database_is_not_where_this_script_starts');
+      assert.equal((await versionRows(db)).rows.map((r) => r.revision), ['2c43863b5e49']);
+
+      const rest = (await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--sql'])).stdout;
+      const holder = new pg.Client({ connectionString: db.url });
+      await holder.connect();
+      try {
+        await holder.query('SELECT pg_advisory_lock($1::bigint)', [String(lockKey('public', 'pgstrata_version'))]);
+        const locked = await runScript(db.url, rest);
+        assert.is.not(locked.status, 0);
+        assert.match(locked.stderr, 'pgstrata.another_runner_holds_the_migration_lock');
+        assert.equal((await versionRows(db)).rows.length, 1);
+      } finally {
+        await holder.end();
+      }
+      assert.is((await runScript(db.url, rest)).status, 0);
+      assert.is((await versionRows(db)).rows.length, 3);
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
+test('--dry-run prints the plan in order and executes nothing, not even the version table', async () => {
+  const sql = genesisPlusIndexes();
+  try {
+    await withDatabase(async (db) => {
+      const plan = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--dry-run']);
+      assert.is(plan.status, 0, plan.stderr);
+      const lines = plan.stdout.trim().split('\n');
+      assert.match(lines[0]!, 'Would apply 4 revisions');
+      assert.equal(lines.slice(1).map((l) => l.trim().split(/\s+/)[1]), ['2c43863b5e49', 'd3ea4d165475', 'f45c116fedf1', 'e1a2b3c4d5e6']);
+      assert.match(lines[4]!, '[transaction: none]');
+      const tables = await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+      assert.equal(tables, []);
+      const usage = await runCli(['--dir', sql.dir, 'up', '--sql', '--dry-run']);
+      assert.is(usage.status, 2);
+      const from = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--from', 'base']);
+      assert.is(from.status, 2);
+      assert.match(from.stderr, '--from goes with --sql');
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test.run();
