@@ -11,6 +11,7 @@ import type { RunResult } from '../runner/runner.js';
 import { withRunner, type GlobalOptions } from './context.js';
 import { json, out, runSummary, stepLine } from './output.js';
 import { historyLines, statusLines } from './views.js';
+import { checkCommand } from './check.js';
 
 export interface Command {
   command: string | string[];
@@ -119,4 +120,5 @@ export const commands: Command[] = [
       else out([`${result.dryRun ? 'Would stamp' : 'Stamped'} (no SQL run):`, ...result.steps.map((s) => `  ${s.direction === 'up' ? 'add   ' : 'remove'} ${s.revision}  ${s.message}`)].join('\n'));
     },
   },
+  checkCommand,
 ];
