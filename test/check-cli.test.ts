@@ -101,7 +101,8 @@ test('--help, history and check without --roundtrip load neither PGlite nor (exc
   const dir = mkdtempSync(join(tmpdir(), 'pgstrata-hook-'));
   try {
     const hook = join(dir, 'hook.mjs');
-    const resolve = `export async function resolve(s, c, next) { const r = await next(s, c); if (/libpg-query|pglite|\\/check\\//.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; }`;
+    // Hooks run on their own thread: write to fd 2 synchronously, or the line may be lost at exit.
+    const resolve = `import { writeSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); if (/libpg-query|pglite|\\/check\\//.test(r.url)) writeSync(2, 'LOADED ' + r.url + '\\n'); return r; }`;
     writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolve)}));\n`);
     const env = { NODE_OPTIONS: `--import ${hook}` };
     for (const args of [['--help'], ['history', '--dir', GENESIS_DIR]]) {
