@@ -8,7 +8,8 @@ import type { Logger } from './logger.js';
 import { locate, toDbError, type RawDbError } from './pgerror.js';
 import { quoteLiteral } from './sqlstring.js';
 import { SERVER_ELAPSED_MS, Store, type Statement } from './store.js';
-import { lineAtIndex } from './text.js';
+import { parseStatements } from './sqlparse.js';
+import { codePointLength, lineAtIndex } from './text.js';
 
 export interface StepScript {
   revision: string;
@@ -74,19 +75,26 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
     }
   }
 
-  // Outside a transaction: the file alone (PostgreSQL refuses CREATE INDEX CONCURRENTLY in a
-  // transaction block), then the bookkeeping. pg-mem lands here too, having no transactional DDL.
+  // Outside a transaction: the file's statements one at a time (PostgreSQL refuses CREATE INDEX
+  // CONCURRENTLY in a transaction block, and runs a multi-statement query string as one implicit
+  // transaction), then the bookkeeping. pg-mem lands here too, having no transactional DDL.
   const before = settings(step, false);
+  const pieces = engine.capabilities.transactionalDdl ? await statementsOf(step.sql) : [{ text: step.sql, offset: 0 }];
+  let at = pieces[0]!;
   try {
     if (before.length > 0) await engine.exec(before.join(';\n'));
-    await engine.exec(step.sql);
+    for (const piece of pieces) {
+      at = piece;
+      await engine.exec(piece.text);
+    }
   } catch (e) {
     const err = toDbError(e);
     await writeFailure(ctx, step, elapsed(), err);
     const outcome = engine.capabilities.transactionalDdl
       ? 'this file runs outside a transaction (transaction: none): statements before the failing one stay applied, and the revision was not recorded'
       : `${engine.kind} has no transactional DDL: statements before the failing one may remain applied, and the revision was not recorded`;
-    throw new MigrationError(step.revision, step.direction, locate(err, { file: step.file, text: step.sql, offset: 0 }), err, outcome, { cause: e });
+    // A statement sent alone: its positions count from where it starts in the file.
+    throw new MigrationError(step.revision, step.direction, locate(err, { file: step.file, text: step.sql, offset: -at.offset }), err, outcome, { cause: e });
   } finally {
     if (before.length > 0) await engine.exec('RESET lock_timeout;\nRESET statement_timeout').catch(() => {});
   }
@@ -97,6 +105,14 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
     for (const s of step.bookkeeping(durationMs)) await engine.query(s.text, s.params);
   }
   return durationMs;
+}
+
+/** The file's statements with their offsets (in code points); the whole file when it will not split. */
+async function statementsOf(sql: string): Promise<{ text: string; offset: number }[]> {
+  const parsed = await parseStatements(sql, '');
+  // A syntax error is left for the server to report, with its position in the whole file.
+  if (!parsed.ok || parsed.statements.length < 2) return [{ text: sql, offset: 0 }];
+  return parsed.statements.map((st) => ({ text: st.text, offset: codePointLength(sql.slice(0, st.start)) }));
 }
 
 const ENDED_OUTCOME =
