@@ -41,6 +41,9 @@ rel AS (
   FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.oid NOT IN (SELECT objid FROM ext)
 )
+-- One JSON value rather than a row per object: on PGlite, turning hundreds of result rows into
+-- JavaScript objects costs more than the query itself.
+SELECT pg_catalog.json_agg(json_build_array(kind, name, parent, def, pos)) AS objects FROM (
 SELECT 'schema' AS kind, nspname AS name, NULL AS parent, '' AS def, 0 AS pos FROM ns WHERE nspname <> current_schema()
 UNION ALL
 SELECT 'extension', extname, NULL, extversion, 0 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'
@@ -108,15 +111,10 @@ WHERE p.oid NOT IN (SELECT objid FROM ext)
 UNION ALL
 SELECT 'trigger', r.name || '.' || tg.tgname, r.name, pg_catalog.pg_get_triggerdef(tg.oid), 0
 FROM pg_catalog.pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgisinternal
+) o
 `;
 
-interface Row {
-  kind: string;
-  name: string;
-  parent: string | null;
-  def: string | null;
-  pos: number;
-}
+type Row = [kind: string, name: string, parent: string | null, def: string | null, pos: number];
 
 /**
  * Reads snapshots through a prepared statement: PostgreSQL then plans the catalog query once,
@@ -137,7 +135,9 @@ export class Snapshotter {
     }
     let rows: Row[];
     try {
-      rows = await this.engine.query<Row>(`EXECUTE ${this.statement}`);
+      const [result] = await this.engine.query<{ objects: Row[] | string | null }>(`EXECUTE ${this.statement}`);
+      const objects = result?.objects ?? [];
+      rows = typeof objects === 'string' ? (JSON.parse(objects) as Row[]) : objects;
     } catch (e) {
       // A migration that ran DISCARD ALL or DEALLOCATE ALL took the statement away.
       if ((e as { code?: string }).code !== '26000') throw e;
@@ -156,13 +156,12 @@ export class Snapshotter {
 function build(rows: Row[]): Snapshot {
   const objects = new Map<string, SchemaObject>();
   const positions = new Map<string, [number, string][]>();
-  for (const r of rows) {
-    const o: SchemaObject = { kind: r.kind, name: r.name, definition: r.def ?? '', ...(r.parent ? { parent: r.parent } : {}) };
-    objects.set(`${r.kind} ${r.name}`, o);
-    if (r.kind === 'column' && r.parent) {
-      const list = positions.get(r.parent) ?? [];
-      list.push([Number(r.pos), r.name.slice(r.parent.length + 1)]);
-      positions.set(r.parent, list);
+  for (const [kind, name, parent, def, pos] of rows) {
+    objects.set(`${kind} ${name}`, { kind, name, definition: def ?? '', ...(parent ? { parent } : {}) });
+    if (kind === 'column' && parent) {
+      const list = positions.get(parent) ?? [];
+      list.push([Number(pos), name.slice(parent.length + 1)]);
+      positions.set(parent, list);
     }
   }
   const columns = new Map<string, string[]>();
