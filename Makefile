@@ -5,7 +5,7 @@ SHELL := /bin/bash
 CLI := node dist/src/cli.js
 SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) tsconfig.json
 
-.PHONY: install build migrate rollback status new test test-faults bench clean
+.PHONY: install build migrate rollback status new test test-faults bench bench-check clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -39,6 +39,11 @@ test: build
 
 bench: build
 	node dist/bench/apply.js
+
+# check: static over 1,000 generated revisions, and the round trip per revision on PGlite (docs/benchmarks.md).
+bench-check: build
+	node dist/bench/check-static.js
+	node dist/bench/check-roundtrip.js
 
 clean:
 	rm -rf dist

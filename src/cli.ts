@@ -14,7 +14,7 @@ const CONFIG_FILE = 'pgstrata.json';
 
 function globalOptions(y: Argv) {
   return y
-    .option('url', { type: 'string', describe: 'Database: postgres://…, pglite:<dir>, pglite:memory or pgmem: [env DATABASE_URL; default pglite:./.pgstrata/dev]', default: process.env.DATABASE_URL, defaultDescription: '$DATABASE_URL or pglite:./.pgstrata/dev' })
+    .option('url', { type: 'string', describe: 'Database: postgres://…, pglite:<dir>, pglite:memory or pgmem: [env DATABASE_URL; default pglite:./.pgstrata/dev]', defaultDescription: '$DATABASE_URL or pglite:./.pgstrata/dev' })
     .option('dir', { type: 'string', describe: 'Folder holding up/ and down/', default: './sql' })
     .option('schema', { type: 'string', describe: 'Schema of the version table', default: 'public' })
     .option('table', { type: 'string', describe: 'Name of the version table (the log is <table>_log)', default: 'pgstrata_version' })
@@ -24,6 +24,10 @@ function globalOptions(y: Argv) {
     .option('allow-drift', { type: 'boolean', describe: 'Run even if applied files changed or vanished', default: false })
     .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], describe: 'Log detail on stderr', default: 'warn' })
     .option('log-format', { type: 'string', choices: ['pretty', 'json'], describe: 'Log lines for people or for collectors', defaultDescription: 'pretty on a terminal, else json' })
+    // check's settings, declared for every command so that a shared pgstrata.json or PGSTRATA_RULES
+    // does not make the others fail strict option parsing; `check --help` describes them.
+    .option('rules', { hidden: true })
+    .option('strict', { type: 'boolean', hidden: true })
     .config('config', `JSON file of options (default ./${CONFIG_FILE} when present)`, (path: string) => {
       try {
         return JSON.parse(readFileSync(path, 'utf8')) as object;
@@ -44,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     .middleware((a) => {
       asJson = Boolean(a.json);
       if (typeof a.url === 'string') addSecret(passwordOf(a.url));
+      if (process.env.DATABASE_URL) addSecret(passwordOf(process.env.DATABASE_URL));
     })
     .strict()
     .demandCommand(1, 'Name a command; see the list above.')

@@ -11,6 +11,8 @@ UPDATE users
   FROM users_pre_standalone_auth a
  WHERE a.id = users.id;
 
+-- pgstrata-ignore: create-index-concurrently — the ADD COLUMNs above hold users' ACCESS EXCLUSIVE
+-- lock until commit anyway, and CONCURRENTLY cannot run inside this transaction.
 CREATE UNIQUE INDEX ix_users_dc360_user_id ON users (dc360_user_id);
 
 -- The password hashes are lost here: the schema before the up had no place for them.

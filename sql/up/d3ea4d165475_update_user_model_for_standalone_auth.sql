@@ -26,8 +26,14 @@ SELECT id, name, dc360_user_id FROM users;
 -- cannot log in until they reset their password.
 ALTER TABLE users ADD COLUMN hashed_password varchar;
 UPDATE users SET hashed_password = '!' WHERE hashed_password IS NULL;
+-- pgstrata-ignore: set-not-null — the ADD COLUMN above holds users' ACCESS EXCLUSIVE lock until commit
+-- and the UPDATE has just rewritten every row; SET NOT NULL's scan adds little to that.
 ALTER TABLE users ALTER COLUMN hashed_password SET NOT NULL;
 
 DROP INDEX ix_users_dc360_user_id;
+-- pgstrata-ignore: drop-column — standalone auth drops the DigitalCloud360 link from the model;
+-- the values are archived in users_pre_standalone_auth above, and the down restores them.
 ALTER TABLE users DROP COLUMN dc360_user_id;
+-- pgstrata-ignore: drop-column — this revision's model has no name; the values are archived in
+-- users_pre_standalone_auth above, and f45c116fedf1 (or the down) restores them.
 ALTER TABLE users DROP COLUMN name;

@@ -17,6 +17,7 @@ import { json, out, runSummary, stepLine } from './output.js';
 import { statusLines } from './views.js';
 import { opsCommands } from './ops-commands.js';
 import { graphCommands } from './graph-commands.js';
+import { checkCommand } from './check.js';
 
 export interface Command {
   command: string | string[];
@@ -155,6 +156,7 @@ const coreCommands: Command[] = [
       out(lines.join('\n'));
     },
   },
+  checkCommand,
 ];
 
 export const commands: Command[] = [...coreCommands, ...graphCommands, ...opsCommands];

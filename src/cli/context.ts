@@ -20,7 +20,8 @@ export interface GlobalOptions {
 
 export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (runner: Runner) => Promise<T>): Promise<T> {
   const lockTimeoutMs = parseDuration('lock-timeout', opts.lockTimeout);
-  const engine = await openEngine(opts.url, {
+  // DATABASE_URL is read here rather than as --url's default: `check` must not pick it up.
+  const engine = await openEngine(opts.url ?? process.env.DATABASE_URL, {
     lockTimeoutMs,
     onDirectoryWait: () => logger.warn({ event: 'directory-wait' }, 'another pgstrata process has this PGlite directory open; waiting'),
   }).catch((e: unknown) => {

@@ -114,6 +114,7 @@ export async function runStep(ctx: StepContext, step: StepScript, resumeFrom?: n
   return durationMs;
 }
 
+
 const ENDED_OUTCOME =
   "the file ended pgstrata's transaction itself (COMMIT or ROLLBACK inside it): what ran before that point may be committed, and the revision was NOT recorded as applied. Check the database, remove the transaction control from the file (or mark it `-- transaction: none`), then run up again";
 

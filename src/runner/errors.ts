@@ -4,6 +4,8 @@
 
 /** A problem found in a file: what, where, and what to do about it. */
 export interface Problem {
+  /** A stable id for the kind of problem where one exists (e.g. 'empty-migration'); `check` uses it as the rule id. */
+  code?: string;
   file: string;
   line?: number;
   column?: number;

@@ -36,6 +36,14 @@ export interface DownScript {
   transactional: boolean;
 }
 
+/** What reading a directory found: the valid migrations, every problem, and each decoded up file's text. */
+export interface ScannedSource {
+  migrations: Migration[];
+  problems: Problem[];
+  /** Up file (display path) -> text, also for files whose header is invalid, so `check` can still parse them. */
+  texts: Map<string, string>;
+}
+
 export interface FileText {
   /** Display path. */
   file: string;
@@ -65,10 +73,11 @@ function slugMessage(slug: string | undefined): string {
  * Pure: turns the up files' contents and the down directory's file names into migrations.
  * Problems with names, headers, pairing and duplicates come back together.
  */
-export function parseSource(upFiles: FileText[], down: { dir: string; display: string }, downNames: string[]): { migrations: Migration[]; problems: Problem[] } {
+export function parseSource(upFiles: FileText[], down: { dir: string; display: string }, downNames: string[]): ScannedSource {
   const downDir = down.display;
   const problems: Problem[] = [];
   const migrations: Migration[] = [];
+  const texts = new Map<string, string>();
   const byRevision = new Map<string, Migration>();
   const downs = new Set<string>();
 
@@ -89,6 +98,7 @@ export function parseSource(upFiles: FileText[], down: { dir: string; display: s
     }
     const text = decodeText(f, problems);
     if (text === undefined) continue;
+    texts.set(f.file, text);
     const { header, problems: headerProblems } = parseUpHeader(text, f.file);
     problems.push(...headerProblems);
     if (header.revision === undefined || header.parents === undefined) continue;
@@ -106,7 +116,7 @@ export function parseSource(upFiles: FileText[], down: { dir: string; display: s
       problems.push({ file: f.file, message: `declared "down: irreversible" but ${join(downDir, f.name)} exists`, hint: 'Delete the down file or remove the `down: irreversible` line.' });
     }
     if (header.parents.length < 2 && !hasStatement(text)) {
-      problems.push({ file: f.file, message: 'up file has no SQL statement, only comments or whitespace', hint: 'An empty migration would be recorded as applied while changing nothing. Write its SQL; only merge revisions may be empty.' });
+      problems.push({ code: 'empty-migration', file: f.file, message: 'up file has no SQL statement, only comments or whitespace', hint: 'An empty migration would be recorded as applied while changing nothing. Write its SQL; only merge revisions may be empty.' });
     }
     const migration: Migration = {
       revision: header.revision,
@@ -129,7 +139,7 @@ export function parseSource(upFiles: FileText[], down: { dir: string; display: s
     byRevision.set(migration.revision, migration);
     migrations.push(migration);
   }
-  return { migrations, problems };
+  return { migrations, problems, texts };
 }
 
 /** Path as the user should see it: relative to the working directory when inside it. */
@@ -159,6 +169,13 @@ function listDir(dir: string, display: string, required: boolean, problems: Prob
 
 /** Reads `<dir>/up` and the names in `<dir>/down`; throws SourceError listing every problem. */
 export function readSource(dir: string): Migration[] {
+  const { migrations, problems } = scanSource(dir);
+  if (problems.length > 0) throw new SourceError(problems);
+  return migrations;
+}
+
+/** Like readSource, but returns the problems instead of throwing (for `check`, which reports them all). */
+export function scanSource(dir: string): ScannedSource {
   const problems: Problem[] = [];
   const upDir = join(dir, 'up');
   const downDir = join(dir, 'down');
@@ -171,21 +188,30 @@ export function readSource(dir: string): Migration[] {
   const downDisplay = displayPath(downDir);
   const downNames = listDir(downDir, downDisplay, false, problems);
   const parsed = parseSource(upFiles, { dir: downDir, display: downDisplay }, downNames);
-  problems.push(...parsed.problems);
-  if (problems.length > 0) throw new SourceError(problems);
-  return parsed.migrations;
+  return { ...parsed, problems: [...problems, ...parsed.problems] };
 }
 
 /** Reads and checks the down file of a migration, just before it is needed. */
 export function readDown(m: Migration): DownScript | undefined {
-  if (!m.downFile || !m.downPath) return undefined;
+  const { script, problems } = inspectDown(m);
+  if (problems.length > 0) throw new SourceError(problems);
+  return script;
+}
+
+/**
+ * Reads a migration's down file and returns its problems rather than throwing: `check` reads
+ * every down file up front, the runner only the ones it is about to run. `script` is set
+ * whenever the file could be decoded, so `check` can still parse an empty or mis-headed one.
+ */
+export function inspectDown(m: Migration): { script?: DownScript; problems: Problem[] } {
+  if (!m.downFile || !m.downPath) return { problems: [] };
   const problems: Problem[] = [];
   const text = decodeText({ file: m.downFile, name: m.downFile, bytes: readFileSync(m.downPath) }, problems);
-  if (text === undefined) throw new SourceError(problems);
+  if (text === undefined) return { problems };
   const { header, problems: headerProblems } = parseDownHeader(text, m.downFile);
-  if (headerProblems.length > 0) throw new SourceError(headerProblems);
+  problems.push(...headerProblems);
   if (m.parents.length < 2 && !hasStatement(text)) {
-    throw new SourceError([{ file: m.downFile, message: 'down file has no SQL statement, only comments or whitespace', hint: 'Write the reverse SQL, or declare `-- down: irreversible` in the up header and delete this file.' }]);
+    problems.push({ code: 'empty-migration', file: m.downFile, message: 'down file has no SQL statement, only comments or whitespace', hint: 'Write the reverse SQL, or declare `-- down: irreversible` in the up header and delete this file.' });
   }
-  return { file: m.downFile, sql: text, checksum: checksum(text), transactional: header.transactional };
+  return { script: { file: m.downFile, sql: text, checksum: checksum(text), transactional: header.transactional }, problems };
 }

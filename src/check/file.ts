@@ -1,0 +1,52 @@
+// Checks one parsed file: runs every rule family over its statements, applies the file's
+// ignore comments, and turns what is left into findings.
+import type { ParsedStatement } from '../runner/sqlparse.js';
+import { lineColumnAtByte } from '../runner/text.js';
+import { ruleInfo } from './catalog.js';
+import type { Finding } from './findings.js';
+import { FileIgnores } from './ignore.js';
+import { columnRules } from './rules/columns.js';
+import { constraintRules } from './rules/constraints.js';
+import { runFamilies, type FileContext, type RuleFamily } from './rules/context.js';
+import { enumRules } from './rules/enums.js';
+import { lockRules } from './rules/locking.js';
+import { objectRules } from './rules/objects.js';
+import { transactionRules } from './rules/transaction.js';
+import type { TableHistory } from './tables.js';
+
+export const FAMILIES: readonly RuleFamily[] = [transactionRules, columnRules, constraintRules, objectRules, enumRules, lockRules];
+
+export interface ParsedFile {
+  file: string;
+  side: 'up' | 'down';
+  revision: string;
+  text: string;
+  statements: ParsedStatement[];
+  transactional: boolean;
+  lockTimeout?: string;
+}
+
+export function checkFile(f: ParsedFile, history: TableHistory, families: readonly RuleFamily[] = FAMILIES): Finding[] {
+  const findings: Finding[] = [];
+  const ignores = new FileIgnores(f.text);
+  const ctx: FileContext = {
+    file: f.file,
+    side: f.side,
+    revision: f.revision,
+    transactional: f.transactional,
+    ...(f.lockTimeout ? { lockTimeout: f.lockTimeout } : {}),
+    statements: f.statements,
+    scope: history.scope(f.revision, f.side),
+    history,
+    report(rule, at, message, fix, location) {
+      if (ignores.silences(at.line, rule)) return;
+      const pos = typeof location === 'number' && location >= 0 ? lineColumnAtByte(f.text, location) : { line: at.line, column: at.column };
+      findings.push({ file: f.file, ...pos, rule, severity: ruleInfo(rule).severity, message, fix: fix ?? ruleInfo(rule).fix, revision: f.revision });
+    },
+  };
+  runFamilies(ctx, families);
+  for (const p of ignores.problems()) {
+    findings.push({ file: f.file, line: p.comment.line, column: p.comment.column, rule: p.rule, severity: ruleInfo(p.rule).severity, message: p.message, fix: ruleInfo(p.rule).fix, revision: f.revision });
+  }
+  return findings;
+}

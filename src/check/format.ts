@@ -1,0 +1,84 @@
+// The three outputs of `check`: for people (grouped by file, colour on a terminal), JSON, and
+// GitHub workflow annotation lines (::error file=…,line=…::…).
+import { countBySeverity, groupByFile, sortFindings, where, type Finding } from './findings.js';
+
+export interface RoundtripSummary {
+  /** Where it ran, e.g. pglite:memory. */
+  database?: string;
+  checked?: number;
+  skipped?: { revision: string; reason: string }[];
+  /** Why it did not run at all. */
+  notRun?: string;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  errors: number;
+  warnings: number;
+  files: number;
+  revisions: number;
+  findings: Finding[];
+  roundtrip?: RoundtripSummary;
+}
+
+export type Format = 'human' | 'json' | 'github';
+
+export function makeReport(findings: Finding[], files: number, revisions: number, roundtrip?: RoundtripSummary): CheckReport {
+  const { errors, warnings } = countBySeverity(findings);
+  return { ok: errors === 0, errors, warnings, files, revisions, findings: sortFindings(findings), ...(roundtrip ? { roundtrip } : {}) };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function paint(color: boolean) {
+  const wrap = (open: number, close: number) => (s: string) => (color ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+export function formatHuman(r: CheckReport, color: boolean): string {
+  const c = paint(color);
+  const lines: string[] = [];
+  for (const [file, group] of groupByFile(r.findings)) {
+    lines.push(c.bold(file));
+    for (const f of group) {
+      const severity = f.severity === 'error' ? c.red('error  ') : c.yellow('warning');
+      lines.push(`  ${where(f)}  ${severity}  ${c.dim(f.rule)}`, `    ${f.message}`, `    ${c.dim(`fix: ${f.fix}`)}`);
+    }
+    lines.push('');
+  }
+  const checked = `${plural(r.files, 'file')} of ${plural(r.revisions, 'revision')} checked`;
+  if (r.findings.length === 0) lines.push(c.green(`✔ No problems: ${checked}.`));
+  else {
+    const summary = `${plural(r.errors, 'error')}, ${plural(r.warnings, 'warning')} (${checked})`;
+    lines.push(r.errors > 0 ? c.red(`✖ ${summary}`) : c.yellow(`! ${summary}`));
+  }
+  const rt = r.roundtrip;
+  if (rt?.notRun) lines.push(`Round trip not run: ${rt.notRun}`);
+  else if (rt) {
+    lines.push(`Round trip on ${rt.database}: ${plural(rt.checked ?? 0, 'revision')} went up, down and up again.`);
+    for (const s of rt.skipped ?? []) lines.push(c.dim(`  not round-tripped: ${s.revision}: ${s.reason}`));
+  }
+  return lines.join('\n');
+}
+
+/** GitHub's workflow-command escaping: data and property values differ. */
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function formatGithub(r: CheckReport): string {
+  const lines = r.findings.map((f) => {
+    const props = [`file=${escapeProperty(f.file)}`];
+    if (f.line !== undefined) props.push(`line=${f.line}`);
+    if (f.column !== undefined) props.push(`col=${f.column}`);
+    props.push(`title=${escapeProperty(`pgstrata ${f.rule}`)}`);
+    return `::${f.severity} ${props.join(',')}::${escapeData(`${f.message}. Fix: ${f.fix}`)}`;
+  });
+  lines.push(`pgstrata check: ${plural(r.errors, 'error')}, ${plural(r.warnings, 'warning')} in ${plural(r.files, 'file')}.`);
+  return lines.join('\n');
+}
+
+export function formatReport(r: CheckReport, format: Format, color: boolean): string {
+  if (format === 'json') return JSON.stringify(r, null, 2);
+  if (format === 'github') return formatGithub(r);
+  return formatHuman(r, color);
+}

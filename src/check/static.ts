@@ -1,0 +1,94 @@
+// `check` without a database: everything the runner validates, PostgreSQL's parser over every
+// up and down file, and the rule families — every problem in one run.
+import { join } from 'node:path';
+import { RevisionGraph } from '../runner/graph.js';
+import type { History } from '../runner/history.js';
+import type { Problem } from '../runner/errors.js';
+import { displayPath, inspectDown, scanSource, type Migration } from '../runner/source.js';
+import { parseStatements, type ParsedStatement } from '../runner/sqlparse.js';
+import { ruleInfo } from './catalog.js';
+import { checkFile, type ParsedFile } from './file.js';
+import type { Finding } from './findings.js';
+import { TableHistory } from './tables.js';
+
+export interface StaticResult {
+  findings: Finding[];
+  /** Up and down files read. */
+  files: number;
+  revisions: number;
+  /** The history, when nothing stops the files from running (for the round trip). */
+  runnable?: History;
+}
+
+function fromProblem(p: Problem, rule: string, revision?: string): Finding {
+  const info = ruleInfo(rule);
+  return {
+    file: p.file,
+    ...(p.line !== undefined ? { line: p.line } : {}),
+    ...(p.column !== undefined ? { column: p.column } : {}),
+    rule,
+    severity: info.severity,
+    message: p.message,
+    fix: p.hint ?? info.fix,
+    ...(revision ? { revision } : {}),
+  };
+}
+
+/** Parses a file; a syntax error becomes a finding and the file gets no further rules. */
+async function parse(text: string, file: string, findings: Finding[], revision?: string): Promise<ParsedStatement[] | undefined> {
+  const r = await parseStatements(text, file);
+  if (r.ok) return r.statements;
+  findings.push(fromProblem(r.problem, 'syntax-error', revision));
+  return undefined;
+}
+
+function headFindings(graph: RevisionGraph, byRevision: Map<string, Migration>): Finding[] {
+  const heads = graph.heads();
+  if (heads.length < 2) return [];
+  return heads.map((h) =>
+    fromProblem(
+      { file: byRevision.get(h)!.upFile, line: 1, message: `${heads.length} heads (${heads.join(', ')}): ${h} and ${heads.filter((x) => x !== h).join(', ')} were branched from the history and never merged` },
+      'multiple-heads',
+      h,
+    ),
+  );
+}
+
+export async function checkStatic(dir: string): Promise<StaticResult> {
+  const scan = scanSource(dir);
+  const findings: Finding[] = scan.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file'));
+  const byRevision = new Map(scan.migrations.map((m) => [m.revision, m]));
+  const built = RevisionGraph.build(scan.migrations, (r) => byRevision.get(r)!.upFile);
+  findings.push(...built.problems.map((p) => fromProblem(p, 'invalid-graph')));
+  if (built.graph) findings.push(...headFindings(built.graph, byRevision));
+  const order = built.graph?.order ?? [...byRevision.keys()].sort();
+
+  const files: ParsedFile[] = [];
+  const ups: { revision: string; statements: ParsedStatement[] }[] = [];
+  let fileCount = scan.texts.size;
+  for (const revision of order) {
+    const m = byRevision.get(revision)!;
+    const base = { revision, ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}) };
+    const up = await parse(m.sql, m.upFile, findings, revision);
+    if (up) {
+      ups.push({ revision, statements: up });
+      files.push({ ...base, file: m.upFile, side: 'up', text: m.sql, statements: up, transactional: m.transactional });
+    }
+    const down = inspectDown(m);
+    findings.push(...down.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file', revision)));
+    if (!down.script) continue;
+    fileCount++;
+    const statements = await parse(down.script.sql, down.script.file, findings, revision);
+    if (statements) files.push({ ...base, file: down.script.file, side: 'down', text: down.script.sql, statements, transactional: down.script.transactional });
+  }
+  // Files whose header kept them out of the history still get PostgreSQL's opinion of their SQL.
+  const known = new Set(scan.migrations.map((m) => m.upFile));
+  for (const [file, text] of scan.texts) if (!known.has(file)) await parse(text, file, findings);
+
+  const tables = TableHistory.build(ups);
+  for (const f of files) findings.push(...checkFile(f, tables));
+
+  const blocking = findings.some((f) => ruleInfo(f.rule).fixed);
+  const runnable: History | undefined = built.graph && !blocking ? { migrations: byRevision, graph: built.graph, upDir: displayPath(join(dir, 'up')) } : undefined;
+  return { findings, files: fileCount, revisions: scan.migrations.length, ...(runnable ? { runnable } : {}) };
+}

@@ -1,0 +1,123 @@
+// Which tables already exist when a statement runs. The safety rules only concern tables that
+// exist (and may hold rows): a table created earlier in the same file is new and empty. Every
+// other table counts as existing — created by an earlier revision, or not by this history at
+// all. For a down file, the tables its own up created count as new too: the down is taking
+// them away again, and the state it returns to never had them.
+import type { ParsedStatement } from '../runner/sqlparse.js';
+import { dotted, dropObjects, makeName, rangeVar, schemaOf, str, type Name, type Node } from './ast.js';
+
+/** The tables and enum types created so far in one file; advanced one statement at a time. */
+export class FileScope {
+  private readonly tables: Set<string>;
+  private readonly types = new Set<string>();
+  private readonly indexes = new Map<string, Name>();
+
+  constructor(initial: Iterable<string>, private readonly history?: TableHistory) {
+    this.tables = new Set(initial);
+  }
+
+  /** Created earlier in this file (or, in a down, by its up) and not dropped since. */
+  isNew(table: Name): boolean {
+    return this.tables.has(table.key);
+  }
+
+  isNewType(type: Name): boolean {
+    return this.types.has(type.key);
+  }
+
+  /** The table an index belongs to, when this file or the history created the index. */
+  tableOfIndex(index: Name): Name | undefined {
+    return this.indexes.get(index.key) ?? this.history?.tableOfIndex(index);
+  }
+
+  /** Tables created in this file and still there at its end. */
+  created(): Set<string> {
+    return new Set(this.tables);
+  }
+
+  indexesCreated(): Map<string, Name> {
+    return this.indexes;
+  }
+
+  /** Records what the statement creates, drops or renames. Call after the rules have seen it. */
+  apply(s: ParsedStatement): void {
+    const n = s.node;
+    switch (s.kind) {
+      case 'CreateStmt': {
+        const rel = rangeVar(n.relation);
+        if (!rel) return;
+        // CREATE TABLE IF NOT EXISTS on a table the history made earlier changes nothing.
+        if (n.if_not_exists === true && this.history?.createdBy(rel) !== undefined && !this.isNew(rel)) return;
+        this.tables.add(rel.key);
+        return;
+      }
+      case 'CreateTableAsStmt': {
+        const rel = rangeVar((n.into as Node | undefined)?.rel);
+        if (rel) this.tables.add(rel.key);
+        return;
+      }
+      case 'DropStmt':
+        if (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_MATVIEW') for (const t of dropObjects(n)) this.tables.delete(t.key);
+        if (n.removeType === 'OBJECT_TYPE') for (const t of dropObjects(n)) this.types.delete(t.key);
+        return;
+      case 'RenameStmt': {
+        const rel = rangeVar(n.relation);
+        const to = str(n.newname);
+        if (n.renameType === 'OBJECT_TABLE' && rel && to !== undefined && this.tables.delete(rel.key)) this.tables.add(makeName(schemaOf(rel), to).key);
+        return;
+      }
+      case 'IndexStmt': {
+        const rel = rangeVar(n.relation);
+        const name = str(n.idxname);
+        if (rel && name !== undefined) this.indexes.set(makeName(schemaOf(rel), name).key, rel);
+        return;
+      }
+      case 'CreateEnumStmt': {
+        const type = dotted(n.typeName);
+        if (type) this.types.add(type.key);
+        return;
+      }
+    }
+  }
+}
+
+/** What each revision's up creates, walked in graph order, so every file can get its scope. */
+export class TableHistory {
+  private readonly creator = new Map<string, string>();
+  private readonly netCreated = new Map<string, Set<string>>();
+  private readonly indexTables = new Map<string, Name>();
+
+  /** `ups` in graph order (parents first). */
+  static build(ups: { revision: string; statements: ParsedStatement[] }[]): TableHistory {
+    const h = new TableHistory();
+    for (const { revision, statements } of ups) {
+      const scope = new FileScope([], h);
+      for (const s of statements) scope.apply(s);
+      const created = scope.created();
+      h.netCreated.set(revision, created);
+      for (const key of created) h.creator.set(key, revision);
+      for (const [index, table] of scope.indexesCreated()) h.indexTables.set(index, table);
+    }
+    return h;
+  }
+
+  /** The revision whose up created the table, if any did. */
+  createdBy(table: Name): string | undefined {
+    return this.creator.get(table.key);
+  }
+
+  tableOfIndex(index: Name): Name | undefined {
+    return this.indexTables.get(index.key);
+  }
+
+  /** Where an existing table comes from, for messages. */
+  origin(table: Name): string {
+    const r = this.createdBy(table);
+    return r ? `created by ${r}` : 'not created by this history';
+  }
+
+  /** A fresh scope for one file: empty for an up, the up's own tables for its down. */
+  scope(revision: string, side: 'up' | 'down'): FileScope {
+    return new FileScope(side === 'down' ? (this.netCreated.get(revision) ?? []) : [], this);
+  }
+}

@@ -1,0 +1,54 @@
+// A `transaction: none` file runs one statement at a time: PostgreSQL runs a multi-statement
+// query string as one implicit transaction, which CREATE INDEX CONCURRENTLY refuses.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PostgresEngine } from '../src/runner/engines/postgres.js';
+import { MigrationError } from '../src/runner/errors.js';
+import { Runner } from '../src/runner/runner.js';
+import { tempSql, type MigrationSpec } from './helpers/migrations.js';
+import { withDatabase, type TestDatabase } from './helpers/postgres.js';
+
+const table: MigrationSpec = { revision: 'a1', up: 'CREATE TABLE t (x int, y int);', down: 'DROP TABLE t;' };
+const indexes = (second: string): MigrationSpec => ({
+  revision: 'a2',
+  parents: ['a1'],
+  header: ['transaction: none'],
+  up: `CREATE INDEX CONCURRENTLY tx ON t (x);\n${second}`,
+  down: '-- transaction: none\nDROP INDEX CONCURRENTLY IF EXISTS ty;\nDROP INDEX CONCURRENTLY tx;',
+});
+
+async function run<T>(db: TestDatabase, migrations: MigrationSpec[], fn: (r: Runner) => Promise<T>): Promise<T> {
+  const t = tempSql(migrations);
+  const engine = await PostgresEngine.connect(db.url);
+  try {
+    return await fn(new Runner(engine, { dir: t.dir }));
+  } finally {
+    await engine.close();
+    t.remove();
+  }
+}
+
+const indexNames = (db: TestDatabase) => db.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relkind = 'i' AND relname IN ('tx', 'ty') ORDER BY 1").then((r) => r.map((x) => x.relname));
+
+test('several CREATE INDEX CONCURRENTLY statements in one transaction: none file apply and revert', () =>
+  withDatabase(async (db) => {
+    await run(db, [table, indexes('CREATE INDEX CONCURRENTLY ty ON t (y);')], async (r) => {
+      assert.equal((await r.up()).steps.map((s) => s.revision), ['a1', 'a2']);
+      assert.equal(await indexNames(db), ['tx', 'ty']);
+      await r.down();
+      assert.equal(await indexNames(db), []);
+    });
+  }));
+
+test('a failure half-way leaves the statements before it applied and is placed in the file', () =>
+  withDatabase(async (db) => {
+    await run(db, [table, indexes("SELECT 1;\n  SELECT 'é', nope FROM t;\nCREATE INDEX CONCURRENTLY ty ON t (y);")], async (r) => {
+      const e = await r.up().then(() => undefined, (x: unknown) => x);
+      assert.ok(e instanceof MigrationError, String(e));
+      assert.equal([e.location.line, e.location.column], [8, 15]);
+      assert.match(e.outcome, /statements 1-2 of 4 ran and stay applied/);
+      assert.equal(await indexNames(db), ['tx']);
+    });
+  }));
+
+test.run();

@@ -1,0 +1,96 @@
+// Each safety rule: a statement it must catch on an existing table, and what it must let pass.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { base, child, positions, staticCheck } from './helpers/check.js';
+
+// In child(): header of 4 lines and a blank one, so the SQL starts on line 6.
+const rule = async (up: string, id: string, down?: string, header?: string[]) => positions((await staticCheck([base(), child(up, down, header)])).findings, id);
+
+test('not-null-column-without-default: caught on an existing table, at the column', async () => {
+  assert.equal(await rule('ALTER TABLE t\n  ADD COLUMN ok text,\n  ADD COLUMN n text NOT NULL;', 'not-null-column-without-default'), ['up 8:14']);
+  assert.equal(await rule("ALTER TABLE t ADD COLUMN n text NOT NULL DEFAULT NULL;", 'not-null-column-without-default'), ['up 6:26'], 'DEFAULT NULL is no default');
+  assert.equal(await rule('ALTER TABLE legacy ADD COLUMN n int PRIMARY KEY;', 'not-null-column-without-default'), ['up 6:31'], 'a table no revision created exists too');
+});
+
+test('not-null-column-without-default: a default, identity, serial or a new table pass', async () => {
+  assert.equal(await rule("ALTER TABLE t ADD COLUMN n text NOT NULL DEFAULT 'x', ADD COLUMN m int NOT NULL GENERATED ALWAYS AS IDENTITY, ADD COLUMN s bigserial;", 'not-null-column-without-default'), []);
+  assert.equal(await rule('CREATE TABLE u (id int);\nALTER TABLE u ADD COLUMN n text NOT NULL;', 'not-null-column-without-default'), []);
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN n text;', 'not-null-column-without-default'), []);
+});
+
+test('set-not-null: caught on an existing table (also as a PostgreSQL 18 NOT NULL constraint), not on a new one', async () => {
+  assert.equal(await rule('ALTER TABLE t ALTER COLUMN x SET NOT NULL;', 'set-not-null'), ['up 6:1']);
+  assert.equal(await rule('ALTER TABLE t ADD CONSTRAINT x_nn NOT NULL x;', 'set-not-null'), ['up 6:19']);
+  assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u ALTER COLUMN x SET NOT NULL;', 'set-not-null'), []);
+  assert.equal(await rule('ALTER TABLE t ALTER COLUMN x DROP NOT NULL;', 'set-not-null'), []);
+});
+
+test('create-index-concurrently: a plain CREATE INDEX on an existing table; CONCURRENTLY or a new table pass', async () => {
+  assert.equal(await rule('CREATE UNIQUE INDEX t_x ON t (x);', 'create-index-concurrently'), ['up 6:1']);
+  assert.equal(await rule('CREATE INDEX CONCURRENTLY t_x ON t (x);', 'create-index-concurrently', 'DROP INDEX CONCURRENTLY t_x;', ['transaction: none', 'lock_timeout: 5s']), []);
+  assert.equal(await rule('CREATE TABLE u (x int);\nCREATE INDEX u_x ON u (x);', 'create-index-concurrently'), []);
+});
+
+test('constraint-not-valid: FOREIGN KEY and CHECK without NOT VALID; with it they pass', async () => {
+  assert.equal(await rule('ALTER TABLE t ADD CONSTRAINT t_x_fk FOREIGN KEY (x) REFERENCES t (id);', 'constraint-not-valid'), ['up 6:19']);
+  assert.equal(await rule('ALTER TABLE t ADD CONSTRAINT t_x_ck CHECK (x > 0);', 'constraint-not-valid'), ['up 6:19']);
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN y int REFERENCES t (id);', 'constraint-not-valid'), ['up 6:32'], 'a column constraint validates too');
+  assert.equal(await rule('ALTER TABLE t ADD CONSTRAINT t_x_fk FOREIGN KEY (x) REFERENCES t (id) NOT VALID;\nALTER TABLE t ADD CONSTRAINT t_x_ck CHECK (x > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_x_ck;', 'constraint-not-valid'), []);
+  assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u ADD CONSTRAINT u_ck CHECK (x > 0);', 'constraint-not-valid'), []);
+});
+
+test('unique-constraint-using-index: a UNIQUE or PRIMARY KEY that builds its own index; USING INDEX passes', async () => {
+  assert.equal(await rule('ALTER TABLE t ADD CONSTRAINT t_x_key UNIQUE (x);', 'unique-constraint-using-index'), ['up 6:19']);
+  assert.equal(await rule('ALTER TABLE legacy ADD PRIMARY KEY (id);', 'unique-constraint-using-index'), ['up 6:24']);
+  assert.equal(await rule('ALTER TABLE t ADD CONSTRAINT t_x_key UNIQUE USING INDEX t_x;', 'unique-constraint-using-index'), []);
+  assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u ADD CONSTRAINT u_x_key UNIQUE (x);', 'unique-constraint-using-index'), []);
+});
+
+test('change-column-type: caught on an existing table, not on a new one', async () => {
+  assert.equal(await rule('ALTER TABLE t ALTER COLUMN x TYPE bigint;', 'change-column-type'), ['up 6:1']);
+  assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u ALTER COLUMN x TYPE bigint;', 'change-column-type'), []);
+  assert.equal(await rule('ALTER TABLE t ALTER COLUMN x SET DEFAULT 0;', 'change-column-type'), []);
+});
+
+test('rename-column and rename-table: caught on existing tables, not on new ones', async () => {
+  assert.equal(await rule('ALTER TABLE t RENAME COLUMN x TO y;', 'rename-column'), ['up 6:1']);
+  assert.equal(await rule('ALTER TABLE t RENAME TO t2;', 'rename-table'), ['up 6:1']);
+  assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u RENAME COLUMN x TO y;\nALTER TABLE u RENAME TO u2;\nALTER TABLE u2 RENAME COLUMN y TO z;', 'rename-column'), []);
+  assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u RENAME TO u2;', 'rename-table'), []);
+});
+
+test('drop-column and drop-table: caught in an up, not in a down, not for a table the file created', async () => {
+  assert.equal(await rule('ALTER TABLE t DROP COLUMN x;', 'drop-column'), ['up 6:1']);
+  assert.equal(await rule('DROP TABLE legacy;', 'drop-table'), ['up 6:1']);
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN y int;', 'drop-column', 'ALTER TABLE t DROP COLUMN y;'), []);
+  assert.equal(await rule('CREATE TABLE u (x int);', 'drop-table', 'DROP TABLE u;'), []);
+  assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u DROP COLUMN x;\nDROP TABLE u;', 'drop-table'), []);
+});
+
+test('a down counts its own up\'s tables as new, and earlier tables as existing', async () => {
+  const up = 'CREATE TABLE u (x int);';
+  assert.equal(await rule(up, 'create-index-concurrently', 'CREATE INDEX u_x ON u (x);\nDROP TABLE u;'), []);
+  assert.equal(await rule(up, 'create-index-concurrently', 'CREATE INDEX t_x ON t (x);\nDROP TABLE u;'), ['down 1:1']);
+});
+
+test('enum-value-same-transaction: a value used after ADD VALUE in the same transaction', async () => {
+  const types = base("CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE t (id int, m mood);", 'DROP TABLE t;\nDROP TYPE mood;');
+  const run = async (up: string, header?: string[]) => positions((await staticCheck([types, child(up, 'SELECT 1;', header)])).findings, 'enum-value-same-transaction');
+  assert.equal(await run("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'sad' WHERE id = 1;"), ['up 7:1']);
+  assert.equal(await run("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'ok';"), [], 'the new value is not used');
+  assert.equal(await run("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'sad';", ['transaction: none', 'lock_timeout: 5s']), [], 'outside a transaction');
+  assert.equal(await run("CREATE TYPE fresh AS ENUM ('a');\nALTER TYPE fresh ADD VALUE 'b';\nSELECT 'b'::fresh;"), [], 'a type created in the same transaction');
+});
+
+test('require-lock-timeout: DDL on an existing table needs a lock_timeout from the header or a SET', async () => {
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN y int;\nALTER TABLE t ADD COLUMN z int;', 'require-lock-timeout', undefined, []), ['up 5:1'], 'once per file, at the first');
+  assert.equal(await rule('CREATE TABLE u (id int REFERENCES t (id));', 'require-lock-timeout', undefined, []), ['up 5:1'], 'a foreign key locks the table it references');
+  assert.equal(await rule("SET lock_timeout = 0;\nALTER TABLE t ADD COLUMN y int;", 'require-lock-timeout', undefined, []), ['up 6:1'], 'zero means no timeout');
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN y int;', 'require-lock-timeout', undefined, ['lock_timeout: 2s']), []);
+  assert.equal(await rule("SET lock_timeout = '2s';\nALTER TABLE t ADD COLUMN y int;", 'require-lock-timeout', undefined, []), []);
+  assert.equal(await rule('CREATE TABLE u (id int);\nCREATE INDEX u_id ON u (id);', 'require-lock-timeout', 'DROP TABLE u;', []), [], 'only new tables');
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN y int;', 'require-lock-timeout', 'ALTER TABLE t DROP COLUMN y;', ['lock_timeout: 2s']), [], 'the down runs with the up header\'s timeout');
+  assert.equal(await rule('CREATE TABLE u (id int);', 'require-lock-timeout', 'DROP INDEX t_pkey;\nDROP TABLE u;', []), ['down 1:1']);
+});
+
+test.run();
