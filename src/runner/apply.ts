@@ -70,9 +70,14 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
       await engine.exec(script);
       return elapsed();
     } catch (e) {
+      const err = toDbError(e);
+      const lost = sessionLost(err);
+      if (lost) {
+        // No ROLLBACK or failure row: the session is gone, and with it the transaction.
+        throw new MigrationError(step.revision, step.direction, locate(err, { file: step.file, text: step.sql, offset }), err, lostOutcome(step.revision, lost), { cause: e });
+      }
       const status = engine.transactionStatus();
       await engine.exec('ROLLBACK').catch(() => {});
-      const err = toDbError(e);
       const ended = err.message.includes(ENDED) || status === 'idle';
       await writeFailure(ctx, step, elapsed(), err);
       const location = ended ? transactionControlLine(step) : locate(err, { file: step.file, text: step.sql, offset });
@@ -103,6 +108,21 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
     for (const s of step.bookkeeping({ kind: 'client', durationMs })) await engine.query(s.text, s.params);
   }
   return durationMs;
+}
+
+/**
+ * Whether the session died under the step: 'server' when PostgreSQL said so (an admin or crash
+ * shutdown, SQLSTATE 57P01-57P03, or a connection exception, class 08) - it then aborted the
+ * transaction before COMMIT; 'unknown' when the connection just closed, perhaps after COMMIT.
+ */
+export function sessionLost(err: RawDbError): 'server' | 'unknown' | undefined {
+  if (err.sqlstate) return /^(57P0[123]|08...)$/.test(err.sqlstate) ? 'server' : undefined;
+  return /Connection terminated|connection error|ECONNRESET|EPIPE|not queryable/i.test(err.message) ? 'unknown' : undefined;
+}
+
+function lostOutcome(revision: string, lost: 'server' | 'unknown'): string {
+  if (lost === 'server') return 'rolled back: the server ended the session before the migration committed, so nothing from it was applied. Run up again when the server is back';
+  return `the connection was lost before the server confirmed the COMMIT. PostgreSQL rolls back a transaction whose session ends, and the version row commits together with the migration: \`pgstrata status\` shows ${revision} as applied if and only if it committed. Run up again to continue`;
 }
 
 const ENDED_OUTCOME =
