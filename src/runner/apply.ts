@@ -70,7 +70,7 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
       await engine.exec(script);
       return elapsed();
     } catch (e) {
-      const err = toDbError(e);
+      const err = explainTimeout(toDbError(e), step);
       const lost = sessionLost(err);
       if (lost) {
         // No ROLLBACK or failure row: the session is gone, and with it the transaction.
@@ -92,7 +92,7 @@ export async function runStep(ctx: StepContext, step: StepScript): Promise<numbe
     if (before.length > 0) await engine.exec(before.join(';\n'));
     await engine.exec(step.sql);
   } catch (e) {
-    const err = toDbError(e);
+    const err = explainTimeout(toDbError(e), step);
     await writeFailure(ctx, step, elapsed(), err);
     const outcome = engine.capabilities.transactionalDdl
       ? 'this file runs outside a transaction (transaction: none): statements before the failing one stay applied, and the revision was not recorded'
@@ -123,6 +123,18 @@ export function sessionLost(err: RawDbError): 'server' | 'unknown' | undefined {
 function lostOutcome(revision: string, lost: 'server' | 'unknown'): string {
   if (lost === 'server') return 'rolled back: the server ended the session before the migration committed, so nothing from it was applied. Run up again when the server is back';
   return `the connection was lost before the server confirmed the COMMIT. PostgreSQL rolls back a transaction whose session ends, and the version row commits together with the migration: \`pgstrata status\` shows ${revision} as applied if and only if it committed. Run up again to continue`;
+}
+
+/** PostgreSQL names the timeout but not who set it: point at the header line that did. */
+function explainTimeout(err: RawDbError, step: StepScript): RawDbError {
+  if (err.hint) return err;
+  if (err.sqlstate === '57014' && /statement timeout/.test(err.message) && step.statementTimeout) {
+    return { ...err, hint: `The header of ${step.file} sets statement_timeout: ${step.statementTimeout}; raise it or make the migration faster.` };
+  }
+  if (err.sqlstate === '55P03' && /lock timeout/.test(err.message) && step.lockTimeout) {
+    return { ...err, hint: `The header of ${step.file} sets lock_timeout: ${step.lockTimeout}; another session held a conflicting lock for longer. Run again when it is gone, or raise the timeout.` };
+  }
+  return err;
 }
 
 const ENDED_OUTCOME =
