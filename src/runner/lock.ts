@@ -5,7 +5,7 @@
 // and the two deadlock.
 import { createHash } from 'node:crypto';
 import type { Engine } from './engines/engine.js';
-import { LockTimeoutError } from './errors.js';
+import { LockTimeoutError, SessionPoolingError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export interface LockHolder {
@@ -76,16 +76,33 @@ export interface AcquireOptions {
   reportEveryMs?: number;
 }
 
+/**
+ * Takes the lock unless this server session holds it already (NULL). Session advisory locks are
+ * re-entrant, so through a pooler that shares server sessions a second runner landing on the
+ * holder's session would otherwise "take" it too.
+ */
+const TRY_LOCK = `SELECT CASE WHEN EXISTS (
+    SELECT 1 FROM pg_catalog.pg_locks
+     WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid() AND granted AND objsubid = 1
+       AND classid = $2::bigint::oid AND objid = $3::bigint::oid)
+  THEN NULL ELSE pg_catalog.pg_try_advisory_lock($1::bigint) END AS ok`;
+
 /** Polls until the lock is ours or the timeout passes (LockTimeoutError). */
 export async function acquireLock(engine: Engine, options: AcquireOptions): Promise<HeldLock> {
   const { key, timeoutMs, logger } = options;
   const reportEvery = options.reportEveryMs ?? 10_000;
   const started = Date.now();
   const keyParam = String(key);
+  const halves = keyHalves(key);
   let delay = 10;
   let nextReport = 0;
   for (;;) {
-    const [row] = await engine.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1::bigint) AS ok', [keyParam]);
+    const [row] = await engine.query<{ ok: boolean | null }>(TRY_LOCK, [keyParam, ...halves]);
+    if (row?.ok === null) {
+      throw new SessionPoolingError(
+        'this server session already holds the migration lock, which this runner has not taken: the connection is shared with another client (a pooler in transaction or statement pool mode, such as PgBouncer with pool_mode = transaction?). Connect to PostgreSQL directly, or through a pool in session mode. Nothing was applied.',
+      );
+    }
     if (row?.ok) {
       const waitedMs = Date.now() - started;
       if (nextReport > 0) logger.info({ event: 'lock-acquired', waitedMs }, `migration lock acquired after ${waitedMs} ms`);
