@@ -2,8 +2,8 @@
 # DATABASE_URL=postgres://… make migrate targets a server; without it, the embedded PGlite
 # database in ./.pgstrata/dev is used.
 SHELL := /bin/bash
-CLI := node dist/src/cli.js
-SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) tsconfig.json
+CLI := node dist/bin/pgstrata.js
+SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) tsconfig.json scripts/bundle.mjs
 
 .PHONY: install build migrate rollback status new test test-faults bench clean
 
@@ -15,7 +15,8 @@ install: node_modules/.package-lock.json
 
 dist/.built: node_modules/.package-lock.json $(SOURCES)
 	npx tsc -p tsconfig.json
-	@chmod +x dist/src/cli.js
+	node scripts/bundle.mjs
+	@chmod +x dist/src/cli.js dist/bin/pgstrata.js
 	@touch $@
 
 build: dist/.built
