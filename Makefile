@@ -44,7 +44,7 @@ test-faults: build
 	node --enable-source-maps node_modules/uvu/bin.js dist/test/faults '\.test\.js$$'
 
 bench: build
-	node dist/bench/apply.js
+	node dist/bench/compare.js
 
 clean:
 	rm -rf dist
