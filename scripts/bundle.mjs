@@ -22,6 +22,10 @@ await build({
   logLevel: 'warning',
   external: ['@electric-sql/pglite', 'pg-mem', 'libpg-query', 'pino', 'pino-pretty', 'pg-native'],
   alias: { 'string-width': `${root}/dist/src/cli/string-width.js` },
+  // The bundle runs on Node only. pg probes for Cloudflare Workers by constructing a fetch
+  // Response, which makes Node load undici (~20 ms) on every start; with no Response the probe
+  // answers "not Cloudflare" at once. Nothing else in the bundle refers to Response.
+  define: { Response: 'undefined' },
   // Bundled CommonJS (pg, yargs' helpers) calls require() for Node's own modules.
   banner: { js: "import { createRequire as __pgstrataCreateRequire } from 'node:module'; const require = __pgstrataCreateRequire(import.meta.url);" },
 });
