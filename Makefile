@@ -2,8 +2,8 @@
 # DATABASE_URL=postgres://… make migrate targets a server; without it, the embedded PGlite
 # database in ./.pgstrata/dev is used.
 SHELL := /bin/bash
-CLI := node dist/src/cli.js
-SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) tsconfig.json
+CLI := node dist/bin/pgstrata.js
+SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null) tsconfig.json scripts/bundle.mjs
 
 .PHONY: install build migrate rollback status new test test-faults bench bench-check clean
 
@@ -15,7 +15,8 @@ install: node_modules/.package-lock.json
 
 dist/.built: node_modules/.package-lock.json $(SOURCES)
 	npx tsc -p tsconfig.json
-	@chmod +x dist/src/cli.js
+	node scripts/bundle.mjs
+	@chmod +x dist/src/cli.js dist/bin/pgstrata.js
 	@touch $@
 
 build: dist/.built
@@ -35,10 +36,15 @@ new: build
 
 # The tests need a PostgreSQL server: TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres.
 test: build
-	node --enable-source-maps node_modules/uvu/bin.js dist/test '\.test\.js$$'
+	node --enable-source-maps node_modules/uvu/bin.js dist/test '^[^/]*\.test\.js$$'
+
+# The fault suite: concurrent runners, kill -9, terminated backends, PgBouncer, hostile input.
+# Slower than `make test`; needs the same server and Debian's pgbouncer binary.
+test-faults: build
+	node --enable-source-maps node_modules/uvu/bin.js dist/test/faults '\.test\.js$$'
 
 bench: build
-	node dist/bench/apply.js
+	node dist/bench/compare.js
 
 # check: static over 1,000 generated revisions, and the round trip per revision on PGlite (docs/benchmarks.md).
 bench-check: build

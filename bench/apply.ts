@@ -1,39 +1,35 @@
-// Apply 1,000 generated small migrations to a fresh database: pgstrata's CLI against the floor,
-// interleaved, a fresh database per run created before the timer starts.
-// Usage: node dist/bench/apply.js [migrations=1000] [rounds=5]
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Apply N generated small migrations to a fresh database: pgstrata, the floor and the peers,
+// interleaved in one run, each run on its own database created before its timer starts.
 import { createDatabase } from '../test/helpers/postgres.js';
-import { linearHistory, tempSql } from '../test/helpers/migrations.js';
-import { median, report, timeProcess, type Series } from './lib.js';
+import { contenders, dataset } from './contenders.js';
+import { median, report, rotated, timeProcess, type Series } from './lib.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const CLI = resolve(here, '../src/cli.js');
-const FLOOR = resolve(here, 'floor.js');
-const n = Number(process.argv[2] ?? 1000);
-const rounds = Number(process.argv[3] ?? 5);
-
-const sql = tempSql(linearHistory(n));
-const floor: Series = { name: 'floor (1 round trip per migration)', samples: [] };
-const pgstrata: Series = { name: 'pgstrata up', samples: [] };
-try {
-  for (let round = 0; round < rounds; round++) {
-    // alternate who goes first, so drift in the machine does not favour one side
-    const order = round % 2 === 0 ? [floor, pgstrata] : [pgstrata, floor];
-    for (const s of order) {
-      const db = await createDatabase('pgstrata_bench');
-      try {
-        const ms = s === floor ? timeProcess(process.execPath, [FLOOR, db.url, sql.dir]) : timeProcess(process.execPath, [CLI, 'up', '--url', db.url, '--dir', sql.dir]);
-        s.samples.push(ms);
-        process.stderr.write(`round ${round + 1}: ${s.name} ${ms.toFixed(0)} ms\n`);
-      } finally {
-        await db.drop();
+export async function applyBench(n = 1000, rounds = 5): Promise<string> {
+  const data = dataset(n);
+  try {
+    // BENCH_ONLY=floor,pgstrata narrows a run (e.g. for more rounds of the ratio that matters most)
+    const only = process.env.BENCH_ONLY?.split(',');
+    const who = contenders(data).filter((c) => !only || only.includes(c.name));
+    const series: Series[] = who.map((c) => ({ name: c.name, samples: [] }));
+    // One untimed round first: the first runs after the server has been idle are systematically
+    // faster (seen here: 2.1 s against 4.4 s for the same floor), which would skew round 1's pairs.
+    for (let round = -1; round < rounds; round++) {
+      for (const c of rotated(who, Math.max(round, 0))) {
+        const db = await createDatabase('pgstrata_bench');
+        try {
+          const { cmd, args, env } = c.apply(db.url);
+          const ms = timeProcess(cmd, args, env);
+          if (round >= 0) series.find((s) => s.name === c.name)!.samples.push(ms);
+          process.stderr.write(`apply ${n}, ${round < 0 ? 'warm-up' : `round ${round + 1}`}: ${c.name} ${ms.toFixed(0)} ms\n`);
+        } finally {
+          await db.drop();
+        }
       }
     }
+    const floor = median(series[0]!.samples);
+    const perMigration = series.map((s) => `${s.name} ${(median(s.samples) / n).toFixed(2)} ms`).join(', ');
+    return `${report(`apply ${n} migrations to a fresh database (${rounds} interleaved rounds after one warm-up round)`, series, 'floor')}\n\nPer migration: ${perMigration} (floor ${(floor / n).toFixed(2)} ms).`;
+  } finally {
+    data.remove();
   }
-  console.log(report(`apply ${n} migrations (${rounds} interleaved rounds)`, [floor, pgstrata], floor.name));
-  console.log(`\nper migration: floor ${(median(floor.samples) / n).toFixed(2)} ms, pgstrata ${(median(pgstrata.samples) / n).toFixed(2)} ms`);
-  console.log(`command: node dist/bench/apply.js ${n} ${rounds}   (sql dir ${join(sql.dir)})`);
-} finally {
-  sql.remove();
 }

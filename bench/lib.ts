@@ -13,13 +13,21 @@ export function machine(): string {
   return `nproc ${cpus().length}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`;
 }
 
-/** Wall time of a child process in ms; fails loudly if it fails. */
-export function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+/** Wall time of a child process in ms; fails loudly if it fails. Output is discarded, not buffered. */
+export function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): number {
   const start = performance.now();
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
   const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr?.slice(-2000) ?? r.error}`);
   return ms;
+}
+
+/** Peak resident set of a child process in MB, from GNU time. */
+export function peakRssMb(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const kb = Number(r.stderr.trim().split('\n').pop());
+  return kb / 1024;
 }
 
 export interface Series {
@@ -27,12 +35,24 @@ export interface Series {
   samples: number[];
 }
 
-export function report(title: string, series: Series[], baseline: string): string {
-  const base = series.find((s) => s.name === baseline)!;
-  const lines = [`## ${title}`, '', `${machine()}`, '', '| runner | median ms | min | max | ratio to ' + baseline + ' (median of pairs) | ratio min | ratio max |', '|---|---|---|---|---|---|---|'];
+/** A markdown table: medians, spread, and each series' median pairwise ratio to the baseline. */
+export function report(title: string, series: Series[], baseline?: string): string {
+  const base = baseline ? series.find((s) => s.name === baseline) : undefined;
+  const head = base ? ` ratio to ${baseline} (median of pairs) | ratio min | ratio max |` : '';
+  const lines = [`### ${title}`, '', `${machine()}`, '', `| runner | median ms | min | max | runs |${head}`, `|---|---|---|---|---|${base ? '---|---|---|' : ''}`];
   for (const s of series) {
-    const ratios = s.samples.map((x, i) => x / base.samples[i]!);
-    lines.push(`| ${s.name} | ${median(s.samples).toFixed(0)} | ${Math.min(...s.samples).toFixed(0)} | ${Math.max(...s.samples).toFixed(0)} | ${median(ratios).toFixed(3)} | ${Math.min(...ratios).toFixed(3)} | ${Math.max(...ratios).toFixed(3)} |`);
+    let row = `| ${s.name} | ${median(s.samples).toFixed(0)} | ${Math.min(...s.samples).toFixed(0)} | ${Math.max(...s.samples).toFixed(0)} | ${s.samples.length} |`;
+    if (base) {
+      const ratios = s.samples.map((x, i) => x / base.samples[i]!);
+      row += ` ${median(ratios).toFixed(3)} | ${Math.min(...ratios).toFixed(3)} | ${Math.max(...ratios).toFixed(3)} |`;
+    }
+    lines.push(row);
   }
   return lines.join('\n');
+}
+
+/** Rotates the order each round, so drift in the machine favours no one. */
+export function rotated<T>(xs: T[], round: number): T[] {
+  const k = round % xs.length;
+  return [...xs.slice(k), ...xs.slice(0, k)];
 }

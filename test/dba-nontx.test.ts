@@ -228,7 +228,7 @@ test('CREATE INDEX CONCURRENTLY finishes while another runner waits for the lock
       const aPid = await waitFor(db, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND state = 'active'");
       const b = cli(sql, db, 'up', '--lock-timeout', '2m', '--log-level', 'info', '--log-format', 'json');
       // B polls pg_try_advisory_lock in autocommit statements: it holds no snapshot for A to wait on.
-      await waitFor(db, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgstrata' AND pid <> ${aPid} AND query LIKE 'SELECT pg_catalog.pg_try_advisory_lock(%'`);
+      await waitFor(db, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pgstrata' AND pid <> ${aPid} AND query LIKE '%pg_catalog.pg_try_advisory_lock(%'`);
       await writer.query('COMMIT');
       const [ra, rb] = await Promise.all([a, b]);
       assert.is(ra.status, 0, ra.stderr);
@@ -243,13 +243,15 @@ test('CREATE INDEX CONCURRENTLY finishes while another runner waits for the lock
   });
 });
 
-/** Polls until `sql` returns a row; returns its pid. */
+/** Polls until `sql` returns a row; returns its pid. Fails after a minute rather than hang the suite. */
 async function waitFor(db: TestDatabase, sql: string): Promise<number> {
-  for (;;) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
     const rows = await db.query<{ pid: number }>(sql);
     if (rows[0]) return rows[0].pid;
     await new Promise((r) => setTimeout(r, 25));
   }
+  throw new Error(`gave up waiting for: ${sql}`);
 }
 
 test('status reads a version table from before the journal columns; up upgrades it in place', async () => {

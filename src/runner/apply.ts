@@ -90,9 +90,14 @@ export async function runStep(ctx: StepContext, step: StepScript, resumeFrom?: n
       await engine.exec(script);
       return elapsed();
     } catch (e) {
+      const err = explainTimeout(toDbError(e), step);
+      const lost = sessionLost(err);
+      if (lost) {
+        // No ROLLBACK or failure row: the session is gone, and with it the transaction.
+        throw new MigrationError(step.revision, step.direction, locate(err, { file: step.file, text: step.sql, offset }), err, lostOutcome(step.revision, lost), { cause: e });
+      }
       const status = engine.transactionStatus();
       await engine.exec('ROLLBACK').catch(() => {});
-      const err = toDbError(e);
       const ended = err.message.includes(ENDED) || status === 'idle';
       await writeFailure(ctx, step, elapsed(), err);
       const location = ended ? transactionControlLine(step) : locate(err, { file: step.file, text: step.sql, offset });
@@ -104,7 +109,7 @@ export async function runStep(ctx: StepContext, step: StepScript, resumeFrom?: n
   try {
     await engine.exec(step.sql);
   } catch (e) {
-    const err = toDbError(e);
+    const err = explainTimeout(toDbError(e), step);
     await writeFailure(ctx, step, elapsed(), err);
     const outcome = `${engine.kind} has no transactional DDL: statements before the failing one may remain applied, and the revision was not recorded`;
     throw new MigrationError(step.revision, step.direction, locate(err, { file: step.file, text: step.sql, offset: 0 }), err, outcome, { cause: e });
@@ -114,6 +119,32 @@ export async function runStep(ctx: StepContext, step: StepScript, resumeFrom?: n
   return durationMs;
 }
 
+/**
+ * Whether the session died under the step: 'server' when PostgreSQL said so (an admin or crash
+ * shutdown, SQLSTATE 57P01-57P03, or a connection exception, class 08) - it then aborted the
+ * transaction before COMMIT; 'unknown' when the connection just closed, perhaps after COMMIT.
+ */
+export function sessionLost(err: RawDbError): 'server' | 'unknown' | undefined {
+  if (err.sqlstate) return /^(57P0[123]|08...)$/.test(err.sqlstate) ? 'server' : undefined;
+  return /Connection terminated|connection error|ECONNRESET|EPIPE|not queryable/i.test(err.message) ? 'unknown' : undefined;
+}
+
+function lostOutcome(revision: string, lost: 'server' | 'unknown'): string {
+  if (lost === 'server') return 'rolled back: the server ended the session before the migration committed, so nothing from it was applied. Run up again when the server is back';
+  return `the connection was lost before the server confirmed the COMMIT. PostgreSQL rolls back a transaction whose session ends, and the version row commits together with the migration: \`pgstrata status\` shows ${revision} as applied if and only if it committed. Run up again to continue`;
+}
+
+/** PostgreSQL names the timeout but not who set it: point at the header line that did. */
+function explainTimeout(err: RawDbError, step: StepScript): RawDbError {
+  if (err.hint) return err;
+  if (err.sqlstate === '57014' && /statement timeout/.test(err.message) && step.statementTimeout) {
+    return { ...err, hint: `The header of ${step.file} sets statement_timeout: ${step.statementTimeout}; raise it or make the migration faster.` };
+  }
+  if (err.sqlstate === '55P03' && /lock timeout/.test(err.message) && step.lockTimeout) {
+    return { ...err, hint: `The header of ${step.file} sets lock_timeout: ${step.lockTimeout}; another session held a conflicting lock for longer. Run again when it is gone, or raise the timeout.` };
+  }
+  return err;
+}
 
 const ENDED_OUTCOME =
   "the file ended pgstrata's transaction itself (COMMIT or ROLLBACK inside it): what ran before that point may be committed, and the revision was NOT recorded as applied. Check the database, remove the transaction control from the file (or mark it `-- transaction: none`), then run up again";

@@ -76,6 +76,15 @@ export class ConnectError extends PgstrataError {
   readonly exitStatus = ExitStatus.connect;
 }
 
+/**
+ * The connection goes through a pooler that moves it between server sessions (transaction or
+ * statement pooling), so the migration lock could not protect the run. A configuration error.
+ */
+export class SessionPoolingError extends PgstrataError {
+  readonly code = 'session-pooling';
+  readonly exitStatus = ExitStatus.usage;
+}
+
 /** Where in which file a database error points, as the user's editor counts. */
 export interface SqlLocation {
   file: string;

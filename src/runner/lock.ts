@@ -5,7 +5,7 @@
 // and the two deadlock.
 import { createHash } from 'node:crypto';
 import type { Engine } from './engines/engine.js';
-import { LockTimeoutError } from './errors.js';
+import { LockTimeoutError, SessionPoolingError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export interface LockHolder {
@@ -76,9 +76,16 @@ export interface AcquireOptions {
   reportEveryMs?: number;
 }
 
-/** The statement a runner polls with; its text identifies the lock it waits for. */
+/**
+ * The statement a runner polls with. It takes the lock unless this server session holds it
+ * already (NULL): session advisory locks are re-entrant, so through a pooler that shares server
+ * sessions a second runner landing on the holder's session would otherwise "take" it too. The key
+ * is inlined, not a parameter, so that pg_stat_activity shows which lock a waiting runner polls
+ * for: `pgstrata locks` tells this project's waiters from another's.
+ */
 export function pollQuery(key: bigint): string {
-  return `SELECT pg_catalog.pg_try_advisory_lock(${key}::bigint) AS ok`;
+  const [classid, objid] = keyHalves(key);
+  return `SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid() AND granted AND objsubid = 1 AND classid = ${classid}::bigint::oid AND objid = ${objid}::bigint::oid) THEN NULL ELSE pg_catalog.pg_try_advisory_lock(${key}::bigint) END AS ok`;
 }
 
 /** Polls until the lock is ours or the timeout passes (LockTimeoutError). */
@@ -90,9 +97,12 @@ export async function acquireLock(engine: Engine, options: AcquireOptions): Prom
   let delay = 10;
   let nextReport = 0;
   for (;;) {
-    // The key is inlined, not a parameter, so that pg_stat_activity shows which lock a waiting
-    // runner polls for: `pgstrata locks` tells this project's waiters from another's.
-    const [row] = await engine.query<{ ok: boolean }>(pollQuery(key));
+    const [row] = await engine.query<{ ok: boolean | null }>(pollQuery(key));
+    if (row?.ok === null) {
+      throw new SessionPoolingError(
+        'this server session already holds the migration lock, which this runner has not taken: the connection is shared with another client (a pooler in transaction or statement pool mode, such as PgBouncer with pool_mode = transaction?). Connect to PostgreSQL directly, or through a pool in session mode. Nothing was applied.',
+      );
+    }
     if (row?.ok) {
       const waitedMs = Date.now() - started;
       if (nextReport > 0) logger.info({ event: 'lock-acquired', waitedMs }, `migration lock acquired after ${waitedMs} ms`);

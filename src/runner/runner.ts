@@ -142,6 +142,7 @@ export class Runner {
     if (!write) return fn(await load());
     this.warnAboutEngine();
     if (!this.engine.capabilities.advisoryLocks) return fn(await load());
+    await this.engine.assertSessionPinned?.();
     const lock = await acquireLock(this.engine, { key: lockKey(this.store.schema, this.store.table), timeoutMs: this.lockTimeoutMs, logger: this.logger });
     try {
       return await fn(await load());

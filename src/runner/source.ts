@@ -1,7 +1,8 @@
 // Reads sql/up and sql/down, pairs the files by name, parses headers and checksums the up files.
 // Every problem is collected and reported together; nothing is executed here.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { join, relative, isAbsolute, sep } from 'node:path';
 import { checksum } from './checksum.js';
 import { SourceError, type Problem } from './errors.js';
 import { parseDownHeader, parseUpHeader } from './header.js';
@@ -56,7 +57,8 @@ const FILE_NAME_HINT = 'Name migration files <revision>_<slug>.sql using letters
 
 /** Decodes a file as UTF-8 text, or reports where it is not text. */
 export function decodeText(f: FileText, problems: Problem[]): string | undefined {
-  const bad = firstInvalidByte(f.bytes);
+  // The native check first; the byte-by-byte scan only to say where a bad file goes wrong.
+  const bad = isUtf8(f.bytes) && f.bytes.indexOf(0) === -1 ? -1 : firstInvalidByte(f.bytes);
   if (bad !== -1) {
     const what = f.bytes[bad] === 0 ? 'a NUL byte (binary content)' : 'bytes that are not valid UTF-8';
     problems.push({ file: f.file, line: lineOfByte(f.bytes, bad), message: `file contains ${what} at byte ${bad}`, hint: 'Migration files must be UTF-8 text; re-save the file as UTF-8.' });
@@ -73,24 +75,24 @@ function slugMessage(slug: string | undefined): string {
  * Pure: turns the up files' contents and the down directory's file names into migrations.
  * Problems with names, headers, pairing and duplicates come back together.
  */
-export function parseSource(upFiles: FileText[], down: { dir: string; display: string }, downNames: string[]): ScannedSource {
+export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; display: string }, downNames: string[]): ScannedSource {
   const downDir = down.display;
   const problems: Problem[] = [];
   const migrations: Migration[] = [];
   const texts = new Map<string, string>();
   const byRevision = new Map<string, Migration>();
   const downs = new Set<string>();
+  const upNames = new Set<string>();
+  // Names have no separator in them, so concatenation is path.join without its cost per file.
+  const under = (dir: string, name: string) => `${dir}${dir.endsWith(sep) ? '' : sep}${name}`;
 
   for (const name of downNames) {
     if (FILE_NAME.test(name)) downs.add(name);
-    else problems.push({ file: join(downDir, name), message: 'not a migration file name', hint: FILE_NAME_HINT });
-  }
-  const upNames = new Set(upFiles.map((f) => f.name));
-  for (const name of downs) {
-    if (!upNames.has(name)) problems.push({ file: join(downDir, name), message: 'down file has no up file of the same name', hint: 'Rename it to match its up file, or delete it.' });
+    else problems.push({ file: under(downDir, name), message: 'not a migration file name', hint: FILE_NAME_HINT });
   }
 
   for (const f of upFiles) {
+    upNames.add(f.name);
     const m = FILE_NAME.exec(f.name);
     if (!m) {
       problems.push({ file: f.file, message: 'not a migration file name', hint: FILE_NAME_HINT });
@@ -110,10 +112,10 @@ export function parseSource(upFiles: FileText[], down: { dir: string; display: s
     }
     const hasDown = downs.has(f.name);
     if (!hasDown && !header.irreversible) {
-      problems.push({ file: f.file, message: `missing down file ${join(downDir, f.name)}`, hint: 'Write the reverse SQL there, or declare `-- down: irreversible` in the up header.' });
+      problems.push({ file: f.file, message: `missing down file ${under(downDir, f.name)}`, hint: 'Write the reverse SQL there, or declare `-- down: irreversible` in the up header.' });
     }
     if (hasDown && header.irreversible) {
-      problems.push({ file: f.file, message: `declared "down: irreversible" but ${join(downDir, f.name)} exists`, hint: 'Delete the down file or remove the `down: irreversible` line.' });
+      problems.push({ file: f.file, message: `declared "down: irreversible" but ${under(downDir, f.name)} exists`, hint: 'Delete the down file or remove the `down: irreversible` line.' });
     }
     if (header.parents.length < 2 && !hasStatement(text)) {
       problems.push({ code: 'empty-migration', file: f.file, message: 'up file has no SQL statement, only comments or whitespace', hint: 'An empty migration would be recorded as applied while changing nothing. Write its SQL; only merge revisions may be empty.' });
@@ -123,7 +125,7 @@ export function parseSource(upFiles: FileText[], down: { dir: string; display: s
       parents: header.parents,
       message: header.message ?? slugMessage(m[2]),
       upFile: f.file,
-      ...(hasDown ? { downFile: join(downDir, f.name), downPath: join(down.dir, f.name) } : {}),
+      ...(hasDown ? { downFile: under(downDir, f.name), downPath: under(down.dir, f.name) } : {}),
       sql: text,
       checksum: checksum(text),
       transactional: header.transactional,
@@ -138,6 +140,9 @@ export function parseSource(upFiles: FileText[], down: { dir: string; display: s
     }
     byRevision.set(migration.revision, migration);
     migrations.push(migration);
+  }
+  for (const name of downs) {
+    if (!upNames.has(name)) problems.push({ file: under(downDir, name), message: 'down file has no up file of the same name', hint: 'Rename it to match its up file, or delete it.' });
   }
   return { migrations, problems, texts };
 }
@@ -167,6 +172,30 @@ function listDir(dir: string, display: string, required: boolean, problems: Prob
   }
 }
 
+const CHUNK = 1 << 16;
+const shared = Buffer.allocUnsafe(CHUNK);
+
+/**
+ * A file's bytes, read into one reused buffer: no allocation or fstat per file, which is most of
+ * the cost of 10,000 small files. A file that fills the buffer is read again whole. The view is
+ * valid until the next call; callers decode it at once.
+ */
+function readBytes(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  let size: number;
+  try {
+    size = readSync(fd, shared, 0, CHUNK, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return size < CHUNK ? shared.subarray(0, size) : readFileSync(path);
+}
+
+/** The files of a directory, each read just before it is parsed. */
+function* readFiles(dir: string, display: string, names: string[]): Generator<FileText> {
+  for (const name of names) yield { name, file: `${display}${sep}${name}`, bytes: readBytes(`${dir}${sep}${name}`) };
+}
+
 /** Reads `<dir>/up` and the names in `<dir>/down`; throws SourceError listing every problem. */
 export function readSource(dir: string): Migration[] {
   const { migrations, problems } = scanSource(dir);
@@ -180,14 +209,10 @@ export function scanSource(dir: string): ScannedSource {
   const upDir = join(dir, 'up');
   const downDir = join(dir, 'down');
   const upDisplay = displayPath(upDir);
-  const upFiles: FileText[] = listDir(upDir, upDisplay, true, problems).map((name) => ({
-    name,
-    file: join(upDisplay, name),
-    bytes: readFileSync(join(upDir, name)),
-  }));
+  const upNames = listDir(upDir, upDisplay, true, problems);
   const downDisplay = displayPath(downDir);
   const downNames = listDir(downDir, downDisplay, false, problems);
-  const parsed = parseSource(upFiles, { dir: downDir, display: downDisplay }, downNames);
+  const parsed = parseSource(readFiles(upDir, upDisplay, upNames), { dir: downDir, display: downDisplay }, downNames);
   return { ...parsed, problems: [...problems, ...parsed.problems] };
 }
 
@@ -206,7 +231,7 @@ export function readDown(m: Migration): DownScript | undefined {
 export function inspectDown(m: Migration): { script?: DownScript; problems: Problem[] } {
   if (!m.downFile || !m.downPath) return { problems: [] };
   const problems: Problem[] = [];
-  const text = decodeText({ file: m.downFile, name: m.downFile, bytes: readFileSync(m.downPath) }, problems);
+  const text = decodeText({ file: m.downFile, name: m.downFile, bytes: readBytes(m.downPath) }, problems);
   if (text === undefined) return { problems };
   const { header, problems: headerProblems } = parseDownHeader(text, m.downFile);
   problems.push(...headerProblems);

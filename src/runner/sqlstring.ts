@@ -14,15 +14,49 @@ export function quoteLiteral(value: string): string {
   return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-/** Replaces $1..$n with literals; only for pgstrata's own statements, which hold no other `$`. */
+/**
+ * Replaces $1..$n with literals in one of pgstrata's own statements. Placeholders inside quoted
+ * identifiers and string literals are left alone: a table named --table 'v$3' is spelled inside
+ * the statement, and substituting there would splice a value into the SQL text.
+ */
 export function inlineParams(sql: string, params: readonly unknown[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = params[Number(n) - 1];
-    if (v === null || v === undefined) return 'NULL';
-    if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
-    if (Array.isArray(v)) return quoteLiteral(`{${v.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
-    return quoteLiteral(String(v));
-  });
+  // Copies the text between quotes and placeholders in slices: this runs once per migration.
+  const special = /["'$]/g;
+  let out = '';
+  let i = 0;
+  for (let m = special.exec(sql); m !== null; m = special.exec(sql)) {
+    const at = m.index;
+    if (at < i) continue;
+    const c = sql[at]!;
+    if (c === '$') {
+      const digits = /^\$(\d+)/.exec(sql.slice(at, at + 12));
+      if (!digits) continue;
+      out += sql.slice(i, at) + literal(params[Number(digits[1]) - 1]);
+      i = at + digits[0].length;
+      special.lastIndex = i;
+      continue;
+    }
+    const escapes = c === "'" && /[Ee]/.test(sql[at - 1] ?? '');
+    let j = at + 1;
+    for (; j < sql.length; j++) {
+      if (escapes && sql[j] === '\\') j++;
+      else if (sql[j] === c) {
+        if (sql[j + 1] === c) j++;
+        else break;
+      }
+    }
+    out += sql.slice(i, j + 1);
+    i = j + 1;
+    special.lastIndex = i;
+  }
+  return out + sql.slice(i);
+}
+
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  if (Array.isArray(v)) return quoteLiteral(`{${v.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  return quoteLiteral(String(v));
 }
 
 /** PostgreSQL truncates identifiers to 63 bytes; a silently different name would split the lock and the table. */

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli.js');
+/** The bundled CLI, as installed users run it (`make build` writes it; see scripts/bundle.mjs). */
+export const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/pgstrata.js');
 
 export interface CliResult {
   status: number;

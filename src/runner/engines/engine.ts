@@ -24,6 +24,11 @@ export interface Engine {
   exec(script: string): Promise<void>;
   /** Whether the session is inside a transaction block after the last call. */
   transactionStatus(): TransactionStatus;
+  /**
+   * Optional: rejects with SessionPoolingError when consecutive calls may run on different server
+   * sessions (a pooler in transaction mode). The runner calls it before taking the lock.
+   */
+  assertSessionPinned?(): Promise<void>;
   /** Closes the connection (or the embedded database); later calls fail. */
   close(): Promise<void>;
 }

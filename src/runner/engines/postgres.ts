@@ -4,6 +4,7 @@ import pg from 'pg';
 import { ConnectError } from '../errors.js';
 import { addSecret, redactUrl } from '../redact.js';
 import type { Engine, TransactionStatus } from './engine.js';
+import { assertSessionPinned } from './pooling.js';
 
 export class PostgresEngine implements Engine {
   readonly kind = 'postgres';
@@ -32,6 +33,31 @@ export class PostgresEngine implements Engine {
   /** Wraps a client the caller connected; the caller keeps ownership unless `close` is called. */
   static fromClient(client: pg.Client, description = 'postgres (caller-provided client)'): PostgresEngine {
     return new PostgresEngine(client, description);
+  }
+
+  async assertSessionPinned(): Promise<void> {
+    const pid = async (c: pg.Client) => (await c.query<{ pid: number }>('SELECT pg_catalog.pg_backend_pid() AS pid')).rows[0]!.pid;
+    await assertSessionPinned(
+      {
+        announcedPid: (this.client as unknown as { processID: number | null }).processID,
+        backendPid: () => pid(this.client),
+        probeBackendPid: async () => {
+          // The same connection settings as this client, URL or PG* variables alike.
+          const { user, host, port, database, password, ssl } = (this.client as unknown as { connectionParameters: pg.ClientConfig }).connectionParameters;
+          const probe = new pg.Client({ user, host, port, database, password, ssl, application_name: 'pgstrata-pooler-check' } as pg.ClientConfig);
+          probe.on('error', () => {});
+          try {
+            await probe.connect();
+            return await pid(probe);
+          } catch (e) {
+            throw new ConnectError(`${this.description} goes through a pooler, and a second connection to check its pool mode failed: ${(e as Error).message}`, { cause: e });
+          } finally {
+            await probe.end().catch(() => {});
+          }
+        },
+      },
+      this.description,
+    );
   }
 
   async query<T>(sql: string, params?: unknown[]): Promise<T[]> {

@@ -1,0 +1,40 @@
+// The pooler check, on made-up pids: a direct connection costs one query; a session pooler passes;
+// a pooler that shares or moves server sessions is refused.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { assertSessionPinned, type PidSource } from '../src/runner/engines/pooling.js';
+import { SessionPoolingError } from '../src/runner/errors.js';
+
+function source(announced: number | null, mine: number[], probe: number): PidSource & { probes: number } {
+  const s = {
+    announcedPid: announced,
+    probes: 0,
+    backendPid: async () => mine.shift()!,
+    probeBackendPid: async () => (s.probes++, probe),
+  };
+  return s;
+}
+
+test('a direct connection: the announced pid is the backend pid, no probe', async () => {
+  const s = source(41, [41], 0);
+  await assertSessionPinned(s, 'db');
+  assert.is(s.probes, 0);
+});
+
+test('a session pooler: another client gets another session, and this one keeps its own', async () => {
+  await assertSessionPinned(source(123456, [41, 41], 42), 'db');
+});
+
+test('a transaction pooler that hands this session to the probe is refused', async () => {
+  const e = await assertSessionPinned(source(123456, [41, 41], 41), 'postgres://db').catch((x: unknown) => x);
+  assert.instance(e, SessionPoolingError);
+  assert.match((e as Error).message, /server session 41 served this connection and then another client/);
+  assert.is((e as SessionPoolingError).exitStatus, 2);
+});
+
+test('a transaction pooler that moves this client between calls is refused', async () => {
+  const e = await assertSessionPinned(source(123456, [41, 43], 42), 'db').catch((x: unknown) => x);
+  assert.match((e as Error).message, /moved from server session 41 to 43/);
+});
+
+test.run();
