@@ -133,9 +133,8 @@ export class Runner {
    */
   async session<T>(history: History, write: boolean, fn: (s: Session) => Promise<T>): Promise<T> {
     const load = async (): Promise<Session> => {
-      // Creates the tables, or upgrades a version table from an older pgstrata; a no-op otherwise.
-      if (write) await this.store.ensure();
-      const rows = (await this.store.readApplied()) ?? [];
+      // Writing commands create the tables, or upgrade a version table from an older pgstrata.
+      const rows = (await this.store.readApplied({ ensure: write })) ?? [];
       const { applied: done, dirty } = splitRows(rows);
       return { history, applied: done, appliedSet: new Set(done.map((r) => r.revision)), dirty, graph: graphWithApplied(history, rows) };
     };

@@ -166,19 +166,24 @@ export class Store {
   /**
    * Every row of the version table, oldest first, without the stored SQL (read only when a down
    * needs it): applied revisions and dirty ones (state running or failed). Copes with a table
-   * from before the journal columns. Returns undefined when the version table does not exist yet.
+   * from before the journal columns. Returns undefined when the version table does not exist yet;
+   * with `ensure` (commands that write) creates or upgrades the tables instead and reads again.
    */
-  async readApplied(): Promise<AppliedRow[] | undefined> {
-    type Row = RawRow;
+  async readApplied(options: { ensure?: boolean } = {}): Promise<AppliedRow[] | undefined> {
     const journal = `state, direction, ${JOURNAL_COLUMNS.slice(2).join(', ')}`;
     try {
       // One round trip in the common case: a missing table, or one from before the journal
       // columns, is the rare one.
-      const rows = await this.engine.query<Row>(`SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms, ${journal} FROM ${this.qualified} ORDER BY applied_at, revision`);
+      const rows = await this.engine.query<RawRow>(`SELECT revision, down_revision, message, checksum, applied_at, applied_by, duration_ms, ${journal} FROM ${this.qualified} ORDER BY applied_at, revision`);
       return rows.map(toAppliedRow);
     } catch (e) {
+      if (!isMissingRelation(e) && !isMissingColumn(e)) throw e;
+      // A command that writes creates the tables, or upgrades an older shape, and reads again.
+      if (options.ensure) {
+        await this.ensure();
+        return this.readApplied();
+      }
       if (isMissingRelation(e)) return undefined;
-      if (!isMissingColumn(e)) throw e;
     }
     const shape = await this.shape();
     if (!shape) return undefined;
