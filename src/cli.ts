@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { readFileSync, existsSync } from 'node:fs';
 import { ExitStatus, UsageError, isPgstrataError } from './runner/errors.js';
-import { addSecret } from './runner/redact.js';
+import { addUrlSecret } from './runner/redact.js';
 import { createLogger, type LogFormat } from './cli/logging.js';
 import { describeError, err, errorDocument, json } from './cli/output.js';
 import { commands } from './cli/commands.js';
@@ -47,8 +47,8 @@ async function main(argv: string[]): Promise<number> {
     .env('PGSTRATA')
     .middleware((a) => {
       asJson = Boolean(a.json);
-      if (typeof a.url === 'string') addSecret(passwordOf(a.url));
-      if (process.env.DATABASE_URL) addSecret(passwordOf(process.env.DATABASE_URL));
+      if (typeof a.url === 'string') addUrlSecret(a.url);
+      if (process.env.DATABASE_URL) addUrlSecret(process.env.DATABASE_URL);
     })
     .strict()
     .demandCommand(1, 'Name a command; see the list above.')
@@ -83,14 +83,6 @@ async function main(argv: string[]): Promise<number> {
     if (code === 'ECONNRESET' || code === 'ECONNREFUSED' || /Connection terminated/.test((e as Error).message)) return ExitStatus.connect;
     if (process.env.PGSTRATA_DEBUG) err((e as Error).stack ?? '');
     return ExitStatus.sqlFailed;
-  }
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
   }
 }
 

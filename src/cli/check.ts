@@ -1,13 +1,12 @@
 // `pgstrata check`: its options and output. The checks themselves (and libpg-query, PGlite) are
 // loaded only when the command runs, so --help and the other commands never pay for them.
 import type { Argv } from 'yargs';
+import type { CheckOptions, Format } from '../check/index.js';
 import { ExitStatus } from '../runner/errors.js';
 import type { Command } from './commands.js';
 import { out } from './output.js';
 
-type Format = 'human' | 'json' | 'github';
-
-function progressLine(): ((p: { index: number; total: number; revision: string; phase: string }) => void) | undefined {
+function progressLine(): CheckOptions['onProgress'] {
   if (!process.stderr.isTTY) return undefined;
   return (p) => process.stderr.write(`\r\x1b[Kround trip ${p.index + 1}/${p.total} ${p.revision} ${p.phase}`);
 }

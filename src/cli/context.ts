@@ -18,10 +18,17 @@ export interface GlobalOptions {
   allowDrift: boolean;
 }
 
+/**
+ * The database a command uses: --url (or PGSTRATA_URL), else DATABASE_URL. Read here rather than
+ * as --url's default, because `check` must not pick DATABASE_URL up.
+ */
+function databaseUrl(opts: GlobalOptions): string | undefined {
+  return opts.url ?? process.env.DATABASE_URL;
+}
+
 export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (runner: Runner) => Promise<T>): Promise<T> {
   const lockTimeoutMs = parseDuration('lock-timeout', opts.lockTimeout);
-  // DATABASE_URL is read here rather than as --url's default: `check` must not pick it up.
-  const engine = await openEngine(opts.url ?? process.env.DATABASE_URL, {
+  const engine = await openEngine(databaseUrl(opts), {
     lockTimeoutMs,
     onDirectoryWait: () => logger.warn({ event: 'directory-wait' }, 'another pgstrata process has this PGlite directory open; waiting'),
   }).catch((e: unknown) => {
@@ -44,7 +51,7 @@ export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (ru
  * to the default embedded database.
  */
 export async function withOptionalRunner<T>(opts: GlobalOptions, logger: Logger, wanted: boolean, fn: (runner: Runner, connected: boolean) => Promise<T>): Promise<T> {
-  if (wanted && opts.url) return withRunner(opts, logger, (r) => fn(r, true));
+  if (wanted && databaseUrl(opts)) return withRunner(opts, logger, (r) => fn(r, true));
   const runner = new Runner(NO_DATABASE, { dir: opts.dir, schema: opts.schema, table: opts.table, logger });
   return fn(runner, false);
 }

@@ -57,7 +57,7 @@ export const opsCommands: Command[] = [
 ];
 
 /** "850 ms", "42 s", "3 min 4 s", "2 h 5 min". */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   if (ms < 1000) return `${ms} ms`;
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${s} s`;

@@ -32,7 +32,7 @@ export function runSummary(verb: string, result: RunResult, nothing: string): st
   return `${n} ${noun} ${verb === 'apply' ? 'applied' : verb === 'revert' ? 'reverted' : 'processed'} in ${total} ms.`;
 }
 
-export function problemLine(p: Problem): string {
+function problemLine(p: Problem): string {
   const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(':');
   return `${where}: ${p.message}${p.hint ? `\n    ${p.hint}` : ''}`;
 }

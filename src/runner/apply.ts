@@ -2,57 +2,18 @@
 //   BEGIN; SET LOCAL <mark and timeouts>; <file SQL>; <guarded bookkeeping>; COMMIT;
 // so the migration and its version row commit or vanish together. The guard fails when the
 // file's own COMMIT or ROLLBACK ended the transaction, so such a file is never recorded.
-import type { Engine } from './engines/engine.js';
 import { MigrationError, type SqlLocation } from './errors.js';
-import type { Logger } from './logger.js';
 import { locate, toDbError, type RawDbError } from './pgerror.js';
 import { quoteLiteral } from './sqlstring.js';
-import { Store, type Statement, type Timing } from './store.js';
+import { settings, writeFailure, type StepContext, type StepScript } from './steps.js';
+import { Store } from './store.js';
 import { lineAtIndex } from './text.js';
-import type { Duration, Failure } from './journal.js';
 import { runPartial } from './applypartial.js';
 
-export interface StepScript {
-  revision: string;
-  direction: 'up' | 'down';
-  /** The file as shown to the user (or a description of stored SQL). */
-  file: string;
-  sql: string;
-  transactional: boolean;
-  lockTimeout?: string;
-  statementTimeout?: string;
-  /** Version-table and log statements. */
-  bookkeeping(timing: Timing): Statement[];
-  /** The log row written after a failure. */
-  failure(durationMs: number, sqlstate: string | null): Statement;
-  /** Version-table writes around the statements of a step that runs outside a transaction. */
-  journal: StepJournal;
-}
-
-/** See journal.ts: the row marked running, progress after each statement, the final write. */
-export interface StepJournal {
-  /** `resumeFrom` (statements already done) is set when continuing a dirty revision. */
-  start(total: number, resumeFrom?: number): Statement;
-  progress(done: number): Statement;
-  failed(f: Failure): Statement;
-  finish(duration: Duration): Statement[];
-}
-
-export interface StepContext {
-  engine: Engine;
-  logger: Logger;
-}
+export type { StepScript } from './steps.js';
 
 const MARK = 'pgstrata.step';
 const ENDED = 'pgstrata.migration_ended_the_transaction';
-
-export function settings(step: StepScript, local: boolean): string[] {
-  const scope = local ? 'SET LOCAL' : 'SET';
-  const out: string[] = [];
-  if (step.lockTimeout) out.push(`${scope} lock_timeout = ${quoteLiteral(step.lockTimeout)}`);
-  if (step.statementTimeout) out.push(`${scope} statement_timeout = ${quoteLiteral(step.statementTimeout)}`);
-  return out;
-}
 
 /**
  * The revision, while pgstrata's transaction is open; otherwise an error naming the cause.
@@ -153,13 +114,4 @@ const ENDED_OUTCOME =
 function transactionControlLine(step: StepScript): SqlLocation {
   const m = /^[ \t]*(COMMIT|ROLLBACK|END)\b(?![ \t]+(?:IF|LOOP|CASE))(?![ \t]+TO\b)/im.exec(step.sql);
   return m ? { file: step.file, line: lineAtIndex(step.sql, m.index), column: m[0].length - m[1]!.length + 1 } : { file: step.file };
-}
-
-export async function writeFailure(ctx: StepContext, step: StepScript, durationMs: number, err: RawDbError): Promise<void> {
-  try {
-    const s = step.failure(durationMs, err.sqlstate ?? null);
-    await ctx.engine.query(s.text, s.params);
-  } catch (e) {
-    ctx.logger.warn({ event: 'log-write-failed', revision: step.revision, error: (e as Error).message }, 'could not record the failure in the event log');
-  }
 }

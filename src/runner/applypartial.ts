@@ -2,8 +2,7 @@
 // with the journal written around it (partial.ts builds the list). A failure marks the revision
 // failed with the statement, its file:line and the error; a crash leaves it running. Either way
 // the revision is dirty until `up --resume` or `resolve`.
-import type { StepContext, StepScript } from './apply.js';
-import { writeFailure } from './apply.js';
+import { writeFailure, type StepContext, type StepScript } from './steps.js';
 import { MigrationError, type PartialOutcome, type SqlLocation } from './errors.js';
 import { invalidIndexes, mayLeaveInvalidIndex } from './invalidindex.js';
 import { SERVER_DURATION } from './journal.js';
@@ -81,7 +80,7 @@ function statementLocation(err: RawDbError, step: StepScript, statement: ParsedS
   return at.line === undefined ? { file: step.file, line: statement.line, column: statement.column } : at;
 }
 
-export function partialOutcome(step: StepScript, p: PartialOutcome, marked: boolean): string {
+function partialOutcome(step: StepScript, p: PartialOutcome, marked: boolean): string {
   const range = p.statementsDone === 1 ? 'statement 1' : `statements 1-${p.statementsDone}`;
   const done = p.statementsDone === 0 ? 'no statement of this file had run' : `${range} of ${p.statementsTotal} ran and stay${p.statementsDone === 1 ? 's' : ''} applied`;
   const verb = step.direction === 'up' ? 'up' : 'down';

@@ -1,6 +1,6 @@
 // Dirty revisions: a migration outside a transaction that failed or was interrupted part-way.
 // Nothing runs past one until the user continues it (`--resume`) or says how it ended (`resolve`).
-import type { StepScript } from './apply.js';
+import type { StepScript } from './steps.js';
 import { DirtyError, UsageError, type DirtyRevision } from './errors.js';
 import type { Step } from './plan.js';
 import { parseStatements } from './sqlparse.js';

@@ -6,8 +6,7 @@ import { transactionalScript } from './apply.js';
 import { refuseDirty } from './dirty.js';
 import type { Engine } from './engines/engine.js';
 import { UsageError } from './errors.js';
-import type { RevisionGraph } from './graph.js';
-import { fileOf, graphWithApplied } from './history.js';
+import { fileOf } from './history.js';
 import { SERVER_DURATION } from './journal.js';
 import { lockKey } from './lock.js';
 import { partialEntries, renderEntry, splitStep } from './partial.js';
@@ -15,8 +14,7 @@ import { planDown, planUp, type Step } from './plan.js';
 import { prepareScripts } from './prepare.js';
 import type { Runner, StepResult } from './runner.js';
 import { quoteLiteral } from './sqlstring.js';
-import { splitRows } from './store.js';
-import { parseTarget } from './target.js';
+import { appliedAt, parseTarget } from './target.js';
 import { pgstrataVersion } from './version.js';
 import { silentLogger } from './logger.js';
 
@@ -48,29 +46,20 @@ export const NO_DATABASE: Engine = {
   close: () => Promise.resolve(),
 };
 
-function assumed(graph: RevisionGraph, from: string): Set<string> {
-  const spec = parseTarget(graph, from);
-  if (spec.kind === 'relative') throw new UsageError('--from takes a revision, head, heads or base');
-  if (spec.kind === 'base') return new Set();
-  const targets = spec.kind === 'revision' ? [spec.revision] : graph.heads();
-  if (spec.kind === 'head' && targets.length > 1) throw new UsageError(`--from head: there are ${targets.length} heads (${targets.join(', ')}); name one, or use heads`);
-  return new Set([...graph.ancestors(targets), ...targets]);
-}
-
 export async function offlineScript(runner: Runner, options: OfflineOptions): Promise<OfflineScript> {
   const history = runner.history();
   let graph = history.graph;
   let applied = new Set<string>();
   let source = 'no database given: starting from base';
   if (options.from !== undefined) {
-    applied = assumed(graph, options.from);
+    applied = appliedAt(graph, parseTarget(graph, options.from), '--from');
     source = `--from ${options.from}`;
   } else if (options.readDatabase) {
-    const rows = (await runner.store.readApplied()) ?? [];
-    const { applied: done, dirty } = splitRows(rows);
-    refuseDirty(dirty, `${options.direction} --sql`);
-    graph = graphWithApplied(history, rows);
-    applied = new Set(done.map((r) => r.revision));
+    // Read-only: no lock, and no version table created.
+    ({ graph, appliedSet: applied } = await runner.session(history, false, async (s) => {
+      refuseDirty(s.dirty, `${options.direction} --sql`);
+      return s;
+    }));
     source = `the version table of ${runner.engine.description}`;
   }
   const steps: Step[] =

@@ -1,8 +1,7 @@
 // What a step outside a transaction sends, in order: the journal row marked running, the
 // header's timeouts, each statement followed by its progress write, the timeouts reset, the final
 // write. Pure: the runner sends these entries one by one, and `up --sql` prints the very same list.
-import type { StepScript } from './apply.js';
-import { settings } from './apply.js';
+import { settings, type StepScript } from './steps.js';
 import { SourceError } from './errors.js';
 import type { Duration } from './journal.js';
 import { parseStatements, type ParsedStatement } from './sqlparse.js';

@@ -2,7 +2,7 @@
 // decide; timestamps never do, so a revision merged late from a branch is applied, not skipped.
 import { SourceError, UsageError, type Problem } from './errors.js';
 import type { RevisionGraph } from './graph.js';
-import { parseTarget } from './target.js';
+import { parseTarget, singleHead } from './target.js';
 
 export interface Step {
   revision: string;
@@ -24,20 +24,12 @@ export function findGaps(graph: RevisionGraph, applied: ReadonlySet<string>): Ga
   return gaps;
 }
 
-export function gapProblems(gaps: Gap[], fileOf: (revision: string) => string): Problem[] {
+function gapProblems(gaps: Gap[], fileOf: (revision: string) => string): Problem[] {
   return gaps.map((g) => ({
     file: fileOf(g.missing),
     message: `revision ${g.missing} is not applied, but its child ${g.appliedChild} is`,
     hint: `It was inserted into the history after ${g.appliedChild} ran. Make it a child of the current head instead, or record it with \`pgstrata stamp\` if its changes are already in the database.`,
   }));
-}
-
-function single(graph: RevisionGraph): string[] {
-  const heads = graph.heads();
-  if (heads.length > 1) {
-    throw new UsageError(`there are ${heads.length} heads (${heads.join(', ')}): name one, or use "heads" for all of them`);
-  }
-  return heads;
 }
 
 /** Steps that bring the database up to `target`, parents first. */
@@ -50,7 +42,7 @@ export function planUp(graph: RevisionGraph, applied: ReadonlySet<string>, targe
     case 'base':
       return [];
     case 'head':
-      targets = single(graph);
+      targets = singleHead(graph);
       break;
     case 'heads':
       targets = graph.heads();

@@ -1,12 +1,11 @@
 // From planned steps to the scripts that run them: reads each down file (or the down SQL stored
 // at apply time when the file is gone) before anything runs, so a bad down file stops the run early.
-import type { StepScript } from './apply.js';
 import { SourceError, UsageError, type Problem } from './errors.js';
 import { fileOf, type History } from './history.js';
 import type { Logger } from './logger.js';
 import type { Step } from './plan.js';
 import { readDown } from './source.js';
-import { downStep, storedDownScript, upStep } from './steps.js';
+import { downStep, storedDownScript, upStep, type StepScript } from './steps.js';
 import type { Store } from './store.js';
 
 export async function prepareScripts(history: History, steps: Step[], store: Store, logger: Logger): Promise<StepScript[]> {

@@ -16,6 +16,15 @@ export function addSecret(secret: string | undefined): void {
   }
 }
 
+/** Remembers the password of a connection URL, if it has one, so that `redact` masks it. */
+export function addUrlSecret(url: string): void {
+  try {
+    addSecret(new URL(url).password || undefined);
+  } catch {
+    // not a URL: redactUrl masks a user:password@ part by pattern when it is printed
+  }
+}
+
 /** A connection URL with its password replaced by ***, for display. */
 export function redactUrl(url: string): string {
   try {

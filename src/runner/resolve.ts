@@ -6,7 +6,6 @@ import { Journal } from './journal.js';
 import type { Runner } from './runner.js';
 import { readDown } from './source.js';
 import { versionRecord } from './steps.js';
-import { Store } from './store.js';
 import { resolveRevision } from './target.js';
 
 export type Resolution = 'applied' | 'rolled-back';
@@ -40,10 +39,7 @@ export async function resolve(runner: Runner, revisionText: string, resolution: 
     }
     const was = dirtyRevision(row);
     runner.logger.info({ event: 'resolve', revision, resolution, was: describeDirty(was) }, `resolving ${revision} as ${resolution}`);
-    if (!options.dryRun) {
-      if (runner.engine.capabilities.transactionalDdl) await runner.engine.exec(`BEGIN;\n${Store.inline(statements)}\nCOMMIT;`);
-      else for (const st of statements) await runner.engine.query(st.text, st.params);
-    }
+    if (!options.dryRun) await runner.store.runTogether(statements);
     return { revision, resolution, was, dryRun: !!options.dryRun };
   });
 }

@@ -168,10 +168,12 @@ export class Runner {
   }
 
   private async execute(s: Session, steps: PlannedStep[], options: RunOptions): Promise<RunResult> {
+    // A revision only the database knows (its file gone) has the message recorded when it ran.
+    const recorded = new Map(s.applied.map((r) => [r.revision, r.message]));
     const describe = (step: PlannedStep, file: string, transactional: boolean, durationMs?: number): StepResult => ({
       revision: step.revision,
       direction: step.direction,
-      message: s.history.migrations.get(step.revision)?.message ?? s.applied.find((r) => r.revision === step.revision)?.message ?? '',
+      message: s.history.migrations.get(step.revision)?.message ?? recorded.get(step.revision) ?? '',
       file,
       ...(durationMs === undefined ? {} : { durationMs }),
       transactional,

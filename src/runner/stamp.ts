@@ -5,8 +5,8 @@ import { UsageError } from './errors.js';
 import type { Runner, RunResult, Session, StepResult } from './runner.js';
 import { readDown } from './source.js';
 import { versionRecord } from './steps.js';
-import { Store, type Statement } from './store.js';
-import { parseTarget } from './target.js';
+import type { Statement } from './store.js';
+import { appliedAt, parseTarget } from './target.js';
 
 /**
  * Records the target and its ancestors as applied, and removes applied revisions above a
@@ -17,24 +17,11 @@ export async function stamp(runner: Runner, target: string, options: { dryRun?: 
   return runner.session(history, !options.dryRun, async (s) => {
     refuseDirty(s.dirty, 'stamp');
     const spec = parseTarget(s.graph, target);
-    let add: string[] = [];
-    let remove: string[] = [];
-    const applied = s.appliedSet;
-    if (spec.kind === 'relative') throw new UsageError('stamp takes a revision, head, heads or base, not a relative step');
-    if (spec.kind === 'base') {
-      remove = [...applied];
-    } else {
-      const heads = s.graph.heads();
-      if (spec.kind === 'head' && heads.length > 1) throw new UsageError(`there are ${heads.length} heads (${heads.join(', ')}): name one, or use "heads"`);
-      const targets = spec.kind === 'revision' ? [spec.revision] : heads;
-      const wanted = s.graph.ancestors(targets);
-      for (const t of targets) wanted.add(t);
-      add = [...wanted].filter((r) => !applied.has(r));
-      if (spec.kind === 'revision') {
-        const above = s.graph.descendants([spec.revision]);
-        remove = [...applied].filter((r) => above.has(r));
-      }
-    }
+    const wanted = appliedAt(s.graph, spec, 'stamp');
+    const add = [...wanted].filter((r) => !s.appliedSet.has(r));
+    // base removes everything; a revision removes what was built on it; heads removes nothing.
+    const above = spec.kind === 'revision' ? s.graph.descendants([spec.revision]) : undefined;
+    const remove = spec.kind === 'base' ? [...s.appliedSet] : above ? [...s.appliedSet].filter((r) => above.has(r)) : [];
     return writeStamp(runner, s, add, remove, !!options.dryRun);
   });
 }
@@ -59,10 +46,6 @@ export async function writeStamp(runner: Runner, s: Session, addSet: Iterable<st
     steps.push({ revision: r, direction: 'up', message: m.message, file: m.upFile });
   }
   if (dryRun || statements.length === 0) return { steps, dryRun };
-  if (runner.engine.capabilities.transactionalDdl) {
-    await runner.engine.exec(`BEGIN;\n${Store.inline(statements)}\nCOMMIT;`);
-  } else {
-    for (const st of statements) await runner.engine.query(st.text, st.params);
-  }
+  await runner.store.runTogether(statements);
   return { steps, dryRun: false };
 }

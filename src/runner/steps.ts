@@ -1,11 +1,47 @@
-// Builds the StepScript for an up or a down from a migration and the version store.
-import type { StepJournal, StepScript } from './apply.js';
+// A step: the SQL one up or down runs and the version-table writes around it, built from a
+// migration and the store. apply.ts runs it in a transaction, applypartial.ts statement by
+// statement; both share the helpers at the end of this file.
+import type { Engine } from './engines/engine.js';
 import { parseDownHeader } from './header.js';
-import { Journal } from './journal.js';
+import { Journal, type Duration, type Failure } from './journal.js';
+import type { Logger } from './logger.js';
+import type { RawDbError } from './pgerror.js';
 import type { DownScript, Migration } from './source.js';
-import type { Statement, Store } from './store.js';
-import type { Duration } from './journal.js';
+import { quoteLiteral } from './sqlstring.js';
+import type { Statement, Store, Timing } from './store.js';
 import { pgstrataVersion } from './version.js';
+
+export interface StepScript {
+  revision: string;
+  direction: 'up' | 'down';
+  /** The file as shown to the user (or a description of stored SQL). */
+  file: string;
+  sql: string;
+  transactional: boolean;
+  lockTimeout?: string;
+  statementTimeout?: string;
+  /** Version-table and log statements. */
+  bookkeeping(timing: Timing): Statement[];
+  /** The log row written after a failure. */
+  failure(durationMs: number, sqlstate: string | null): Statement;
+  /** Version-table writes around the statements of a step that runs outside a transaction. */
+  journal: StepJournal;
+}
+
+/** See journal.ts: the row marked running, progress after each statement, the final write. */
+export interface StepJournal {
+  /** `resumeFrom` (statements already done) is set when continuing a dirty revision. */
+  start(total: number, resumeFrom?: number): Statement;
+  progress(done: number): Statement;
+  failed(f: Failure): Statement;
+  finish(duration: Duration): Statement[];
+}
+
+export interface StepContext {
+  engine: Engine;
+  logger: Logger;
+}
+
 
 export function upStep(m: Migration, down: DownScript | undefined, store: Store): StepScript {
   return {
@@ -77,4 +113,21 @@ function journalFor(
 export function storedDownScript(revision: string, sql: string): DownScript {
   const file = `down SQL of ${revision} stored in the version table`;
   return { file, sql, checksum: '', transactional: parseDownHeader(sql, file).header.transactional };
+}
+
+export function settings(step: StepScript, local: boolean): string[] {
+  const scope = local ? 'SET LOCAL' : 'SET';
+  const out: string[] = [];
+  if (step.lockTimeout) out.push(`${scope} lock_timeout = ${quoteLiteral(step.lockTimeout)}`);
+  if (step.statementTimeout) out.push(`${scope} statement_timeout = ${quoteLiteral(step.statementTimeout)}`);
+  return out;
+}
+
+export async function writeFailure(ctx: StepContext, step: StepScript, durationMs: number, err: RawDbError): Promise<void> {
+  try {
+    const s = step.failure(durationMs, err.sqlstate ?? null);
+    await ctx.engine.query(s.text, s.params);
+  } catch (e) {
+    ctx.logger.warn({ event: 'log-write-failed', revision: step.revision, error: (e as Error).message }, 'could not record the failure in the event log');
+  }
 }

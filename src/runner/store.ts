@@ -205,10 +205,6 @@ export class Store {
     return rows.length === 0 ? undefined : new Set(rows.map((r) => r.column_name));
   }
 
-  async exists(): Promise<boolean> {
-    return (await this.shape()) !== undefined;
-  }
-
   /** The down SQL stored when a revision was applied: what undoes it once its file is gone. */
   async storedDown(revision: string): Promise<string | null | undefined> {
     const rows = await this.engine.query<{ down_sql: string | null }>(`SELECT down_sql FROM ${this.qualified} WHERE revision = $1`, [revision]);
@@ -268,6 +264,24 @@ export class Store {
 
   async run(statement: Statement): Promise<void> {
     await this.engine.query(statement.text, statement.params);
+  }
+
+  /**
+   * Runs statements so that they commit together: one transaction in one round trip where the
+   * engine has transactions, one by one on pg-mem (which has none to offer).
+   */
+  async runTogether(statements: Statement[]): Promise<void> {
+    if (!this.engine.capabilities.transactionalDdl) {
+      for (const s of statements) await this.run(s);
+      return;
+    }
+    try {
+      await this.engine.exec(`BEGIN;\n${Store.inline(statements)}\nCOMMIT;`);
+    } catch (e) {
+      // An error inside the explicit BEGIN leaves the session in an aborted transaction.
+      await this.engine.exec('ROLLBACK').catch(() => {});
+      throw e;
+    }
   }
 
   /** Statements inlined for a one-round-trip script. */

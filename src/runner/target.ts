@@ -24,6 +24,28 @@ export function parseTarget(graph: RevisionGraph, text: string): TargetSpec {
   return { kind: 'revision', revision: resolveRevision(graph, spec) };
 }
 
+/** The single head, or a UsageError naming them all. */
+export function singleHead(graph: RevisionGraph): string[] {
+  const heads = graph.heads();
+  if (heads.length > 1) {
+    throw new UsageError(`there are ${heads.length} heads (${heads.join(', ')}): name one, or use "heads" for all of them`);
+  }
+  return heads;
+}
+
+/**
+ * What a database standing at `spec` has applied: the target revision(s) and every ancestor,
+ * nothing for base. For `stamp` and `--from`, which take a position, not a step.
+ */
+export function appliedAt(graph: RevisionGraph, spec: TargetSpec, what: string): Set<string> {
+  if (spec.kind === 'relative') throw new UsageError(`${what} takes a revision, head, heads or base, not a relative step`);
+  if (spec.kind === 'base') return new Set();
+  const targets = spec.kind === 'revision' ? [spec.revision] : spec.kind === 'head' ? singleHead(graph) : graph.heads();
+  const at = graph.ancestors(targets);
+  for (const t of targets) at.add(t);
+  return at;
+}
+
 /** A full revision id or a prefix that matches exactly one revision. */
 export function resolveRevision(graph: RevisionGraph, text: string): string {
   if (graph.has(text)) return text;
