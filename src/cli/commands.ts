@@ -37,7 +37,7 @@ function printRun(opts: GlobalOptions, result: RunResult, verb: string, nothing:
 function scriptOptions(y: Argv): Argv {
   return y
     .option('sql', { type: 'boolean', default: false, describe: 'Print the script the runner would execute (for psql -v ON_ERROR_STOP=1 -f); run nothing' })
-    .option('from', { type: 'string', describe: 'With --sql: assume the database is at this revision [default: read from --url, else base]' })
+    .option('from', { type: 'string', describe: 'With --sql: assume the database is at this revision [default: read from --url or DATABASE_URL, else base]' })
     .option('resume', { type: 'boolean', default: false, describe: 'First continue a revision that stopped part-way (transaction: none) from its first statement not done' });
 }
 
