@@ -1,7 +1,7 @@
 // A generated history for the check benchmarks: each revision creates a table that references
 // the previous one, indexes it, and adds a column to the previous table, with an exact down.
 import type { MigrationSpec } from '../test/helpers/migrations.js';
-import { arch, cpus, loadavg } from 'node:os';
+import { median } from './lib.js';
 
 export function generatedHistory(n: number): MigrationSpec[] {
   const id = (i: number) => `b${String(i).padStart(6, '0')}`;
@@ -21,19 +21,8 @@ export function generatedHistory(n: number): MigrationSpec[] {
   });
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** `median (min–max, n runs)`. */
 export function spread(xs: number[], unit: string, digits = 0): string {
   const f = (x: number) => x.toFixed(digits);
   return `${f(median(xs))} ${unit} (min ${f(Math.min(...xs))}, max ${f(Math.max(...xs))}, ${xs.length} runs)`;
-}
-
-export function machine(): string {
-  const [one, five] = loadavg();
-  return `node ${process.version}, ${arch()}, nproc ${cpus().length}, load average ${one!.toFixed(2)} / ${five!.toFixed(2)} (1 / 5 min)`;
 }

@@ -7,7 +7,8 @@ import { roundtrip } from '../src/check/roundtrip.js';
 import { PGliteEngine } from '../src/runner/engines/pglite.js';
 import { loadHistory } from '../src/runner/history.js';
 import { tempSql } from '../test/helpers/migrations.js';
-import { generatedHistory, machine, spread } from './check-history.js';
+import { generatedHistory, spread } from './check-history.js';
+import { machine } from './lib.js';
 
 const revisions = Number(process.argv[2] ?? 100);
 const runs = Number(process.argv[3] ?? 5);

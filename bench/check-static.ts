@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { CLI } from '../test/helpers/cli.js';
 import { tempSql } from '../test/helpers/migrations.js';
-import { generatedHistory, machine, spread } from './check-history.js';
+import { generatedHistory, spread } from './check-history.js';
+import { machine } from './lib.js';
 
 const revisions = Number(process.argv[2] ?? 1000);
 const runs = Number(process.argv[3] ?? 7);

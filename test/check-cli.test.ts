@@ -46,9 +46,25 @@ test('an error-level finding exits 7; the human output groups by file with posit
 test('warnings alone exit 0; --strict (or "strict" in the config) makes them fail', () =>
   inTemp(withErrorAndWarning, async (dir) => {
     const rules = '{"not-null-column-without-default": "warn"}';
-    assert.is((await runCli(['check', '--dir', dir], { env: { PGSTRATA_RULES: rules } })).status, 0);
-    assert.is((await runCli(['check', '--dir', dir, '--strict'], { env: { PGSTRATA_RULES: rules } })).status, 7);
-    assert.is((await runCli(['check', '--dir', dir, '--rules.not-null-column-without-default', 'off', '--rules.multi-statement-no-transaction', 'error'])).status, 7);
+    const levels = (stdout: string) => JSON.parse(stdout).findings.map((f: { rule: string; severity: string }) => `${f.rule} ${f.severity}`);
+    const warned = await runCli(['check', '--dir', dir, '--format', 'json'], { env: { PGSTRATA_RULES: rules } });
+    assert.is(warned.status, 0);
+    assert.equal(levels(warned.stdout), ['not-null-column-without-default warning', 'multi-statement-no-transaction warning']);
+    const strict = await runCli(['check', '--dir', dir, '--strict', '--format', 'json'], { env: { PGSTRATA_RULES: rules } });
+    assert.is(strict.status, 7);
+    assert.equal(levels(strict.stdout), ['not-null-column-without-default error', 'multi-statement-no-transaction error']);
+    const flags = await runCli(['check', '--dir', dir, '--format', 'json', '--rules.not-null-column-without-default', 'off', '--rules.multi-statement-no-transaction', 'error']);
+    assert.is(flags.status, 7);
+    assert.equal(levels(flags.stdout), ['multi-statement-no-transaction error'], 'one rule off, the other raised');
+    const cwd = mkdtempSync(join(tmpdir(), 'pgstrata-cwd-'));
+    try {
+      writeFileSync(join(cwd, 'pgstrata.json'), JSON.stringify({ dir, rules: { 'not-null-column-without-default': 'warn' }, strict: true }));
+      const config = await runCli(['check', '--format', 'json'], { cwd });
+      assert.is(config.status, 7, config.stdout + config.stderr);
+      assert.equal(levels(config.stdout), ['not-null-column-without-default error', 'multi-statement-no-transaction error']);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   }));
 
 test('--format json (and --json): one document with every finding', () =>

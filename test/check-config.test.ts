@@ -53,6 +53,8 @@ test('rule levels: unknown ids and levels, and turning down what cannot run, are
   assert.throws(() => parseRuleLevels({ 'no-such-rule': 'off' }), (e: unknown) => e instanceof UsageError && /unknown rule "no-such-rule"/.test(e.message));
   assert.throws(() => parseRuleLevels({ 'drop-table': 'loud' }), (e: unknown) => e instanceof UsageError && /not a level/.test(e.message));
   assert.throws(() => parseRuleLevels({ 'syntax-error': 'off' }), (e: unknown) => e instanceof UsageError && /cannot be turned off/.test(e.message));
+  assert.throws(() => parseRuleLevels({ 'roundtrip-failed': 'warn' }), (e: unknown) => e instanceof UsageError && /"roundtrip-failed" cannot be turned down: .*fix the file$/.test(e.message));
+  assert.throws(() => parseRuleLevels('{"drop-table": off}'), (e: unknown) => e instanceof UsageError && /^rules: not valid JSON \(.*\); write e\.g\. \{"require-lock-timeout": "off"\}/.test(e.message));
   assert.equal([...parseRuleLevels({ 'multi-statement-no-transaction': 'error' })], [['multi-statement-no-transaction', 'error']]);
 });
 

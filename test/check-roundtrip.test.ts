@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { runCheck } from '../src/check/index.js';
 import { roundtrip, type RoundtripResult } from '../src/check/roundtrip.js';
 import { PGliteEngine } from '../src/runner/engines/pglite.js';
+import { UsageError } from '../src/runner/errors.js';
 import { loadHistory } from '../src/runner/history.js';
 import { withPGliteSchema } from './helpers/pglite.js';
 import { GENESIS_DIR, tempSql, type MigrationSpec } from './helpers/migrations.js';
@@ -116,6 +117,26 @@ test('every kind of object a down forgets is named', async () => {
     'type mood',
     'view v1',
   ]);
+});
+
+test('a migration that runs DEALLOCATE ALL does not take the snapshot query away', async () => {
+  const r = await onPGlite(t1('DEALLOCATE ALL;\nALTER TABLE t1 ADD COLUMN note text;', 'DEALLOCATE ALL;\nSELECT 1;'));
+  assert.equal(summary(r), ['error roundtrip-difference: column t1.note still exists after down (revision r2)']);
+  assert.is(r.checked, 2);
+});
+
+test('--url that is not a server is a usage error, with any password masked', async () => {
+  const t = tempSql(t1('ALTER TABLE t1 ADD COLUMN note text;', 'ALTER TABLE t1 DROP COLUMN note;'));
+  try {
+    for (const url of ['pgmem:', 'mysql://me:s3cret@db.example/app']) {
+      const e = await runCheck({ dir: t.dir, roundtrip: true, url }).then(() => undefined, (x: unknown) => x);
+      assert.instance(e, UsageError, url);
+      assert.match((e as Error).message, /check --roundtrip needs PostgreSQL: give --url postgres:\/\/…/);
+      assert.not.match((e as Error).message, /s3cret/);
+    }
+  } finally {
+    t.remove();
+  }
 });
 
 test('on a server: a throwaway database, dropped afterwards; a leftover column is caught there too', async () => {

@@ -91,6 +91,9 @@ test('require-lock-timeout: DDL on an existing table needs a lock_timeout from t
   assert.equal(await rule('CREATE TABLE u (id int);\nCREATE INDEX u_id ON u (id);', 'require-lock-timeout', 'DROP TABLE u;', []), [], 'only new tables');
   assert.equal(await rule('ALTER TABLE t ADD COLUMN y int;', 'require-lock-timeout', 'ALTER TABLE t DROP COLUMN y;', ['lock_timeout: 2s']), [], 'the down runs with the up header\'s timeout');
   assert.equal(await rule('CREATE TABLE u (id int);', 'require-lock-timeout', 'DROP INDEX t_pkey;\nDROP TABLE u;', []), ['down 1:1']);
+  assert.equal(await rule('DROP TRIGGER t_touch ON t;', 'require-lock-timeout', undefined, []), ['up 5:1'], 'DROP TRIGGER locks its table');
+  assert.equal(await rule('DROP POLICY t_own ON public.t;', 'require-lock-timeout', undefined, []), ['up 5:1'], 'a schema-qualified table is the same table');
+  assert.equal(await rule('CREATE TABLE u (id int);\nCREATE RULE u_r AS ON INSERT TO u DO NOTHING;\nDROP RULE u_r ON u;', 'require-lock-timeout', 'DROP TABLE u;', []), [], 'on a new table');
 });
 
 test.run();

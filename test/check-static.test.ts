@@ -29,6 +29,8 @@ test('problems the runner validates come back as findings, all in one run, with 
 test('a file with a broken header is still parsed', async () => {
   const r = await staticCheck([base()], (t) => t.raw('up', 'r9_x.sql', '-- revision: r9\n\nSELEC 1;\n'));
   assert.ok(r.findings.some((f) => f.rule === 'invalid-file'));
+  assert.equal(r.findings.map((f) => `${f.rule} ${f.file.replace(/^.*[\\/](up|down)[\\/]/, '$1/')}:${f.line}`), ['invalid-file up/r9_x.sql:1', 'syntax-error up/r9_x.sql:3']);
+  assert.match(r.findings[0]!.message, /down_revision/);
   assert.equal(positions(r.findings, 'syntax-error'), ['up 3:1']);
 });
 
@@ -51,7 +53,9 @@ test('multiple-heads: two children of one parent and no merge', async () => {
     { revision: 'b', parents: ['r1'], up: 'CREATE TABLE b (x int);', down: 'DROP TABLE b;' },
   ]);
   assert.equal(positions(r.findings, 'multiple-heads'), ['up 1:undefined', 'up 1:undefined']);
+  assert.equal(r.findings.map((f) => [f.revision, f.file.replace(/^.*[\\/]up[\\/]/, '')]), [['a', 'a_step.sql'], ['b', 'b_step.sql']]);
   assert.match(r.findings[0]!.message, /2 heads \(a, b\)/);
+  assert.match(r.findings[0]!.fix, /`pgstrata merge heads`.*`-- down_revision: a, b`/, 'the fix names the heads to join');
   assert.ok(r.runnable, 'several heads can still be round-tripped');
 });
 

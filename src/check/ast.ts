@@ -10,7 +10,7 @@ export interface Name {
 }
 
 /** [type, fields] of a wrapped node, or undefined. */
-export function unwrap(n: unknown): [string, Node] | undefined {
+function unwrap(n: unknown): [string, Node] | undefined {
   if (!n || typeof n !== 'object') return undefined;
   const e = Object.entries(n as Node)[0];
   return e && e[1] && typeof e[1] === 'object' ? [e[0], e[1] as Node] : undefined;
@@ -30,12 +30,12 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Unqualified names live in public: pgstrata does not know the search_path a file runs with. */
 /** The schema a name's key says (public when it was unqualified). */
 export function schemaOf(n: Name): string {
   return n.key.slice(0, n.key.indexOf('.'));
 }
 
+/** Unqualified names live in public: pgstrata does not know the search_path a file runs with. */
 export function makeName(schema: string | undefined, name: string): Name {
   return { key: `${schema ?? 'public'}.${name}`, display: schema && schema !== 'public' ? `${schema}.${name}` : name };
 }

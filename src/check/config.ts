@@ -17,7 +17,7 @@ function entries(raw: unknown): [string, unknown][] {
       try {
         return entries(JSON.parse(text));
       } catch (e) {
-        throw new UsageError(`rules: ${(e as Error).message}`);
+        throw new UsageError(`rules: not valid JSON (${(e as Error).message}); write e.g. {"require-lock-timeout": "off"}, or require-lock-timeout=off,drop-table=warn`);
       }
     }
     return text.split(',').map((pair) => {
@@ -41,7 +41,7 @@ export function parseRuleLevels(raw: unknown): Map<string, Level> {
     if (!level) throw new UsageError(`rules: "${id}": "${String(value)}" is not a level; use error, warn or off`);
     const info = ruleInfo(id);
     if (info.fixed && level !== 'error') {
-      throw new UsageError(`rules: "${id}" cannot be turned ${level === 'off' ? 'off' : 'down'}: ${info.catches}`);
+      throw new UsageError(`rules: "${id}" cannot be turned ${level === 'off' ? 'off' : 'down'}: it catches what pgstrata or PostgreSQL refuses to run anyway (${info.catches.replace(/\.$/, '')}); remove it from the rules and fix the file`);
     }
     levels.set(id, level);
   }

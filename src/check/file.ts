@@ -2,8 +2,7 @@
 // ignore comments, and turns what is left into findings.
 import type { ParsedStatement } from '../runner/sqlparse.js';
 import { lineColumnAtByte } from '../runner/text.js';
-import { ruleInfo } from './catalog.js';
-import type { Finding } from './findings.js';
+import { finding, type Finding } from './findings.js';
 import { FileIgnores } from './ignore.js';
 import { columnRules } from './rules/columns.js';
 import { constraintRules } from './rules/constraints.js';
@@ -14,7 +13,7 @@ import { objectRules } from './rules/objects.js';
 import { transactionRules } from './rules/transaction.js';
 import type { TableHistory } from './tables.js';
 
-export const FAMILIES: readonly RuleFamily[] = [transactionRules, columnRules, constraintRules, objectRules, enumRules, lockRules];
+const FAMILIES: readonly RuleFamily[] = [transactionRules, columnRules, constraintRules, objectRules, enumRules, lockRules];
 
 export interface ParsedFile {
   file: string;
@@ -26,13 +25,11 @@ export interface ParsedFile {
   lockTimeout?: string;
 }
 
-export function checkFile(f: ParsedFile, history: TableHistory, families: readonly RuleFamily[] = FAMILIES): Finding[] {
+export function checkFile(f: ParsedFile, history: TableHistory): Finding[] {
   const findings: Finding[] = [];
   const ignores = new FileIgnores(f.text);
   const ctx: FileContext = {
-    file: f.file,
     side: f.side,
-    revision: f.revision,
     transactional: f.transactional,
     ...(f.lockTimeout ? { lockTimeout: f.lockTimeout } : {}),
     statements: f.statements,
@@ -40,13 +37,13 @@ export function checkFile(f: ParsedFile, history: TableHistory, families: readon
     history,
     report(rule, at, message, fix, location) {
       if (ignores.silences(at.line, rule)) return;
-      const pos = typeof location === 'number' && location >= 0 ? lineColumnAtByte(f.text, location) : { line: at.line, column: at.column };
-      findings.push({ file: f.file, ...pos, rule, severity: ruleInfo(rule).severity, message, fix: fix ?? ruleInfo(rule).fix, revision: f.revision });
+      const pos = typeof location === 'number' && location >= 0 ? lineColumnAtByte(f.text, location) : at;
+      findings.push(finding(rule, { file: f.file, line: pos.line, column: pos.column }, message, { fix, revision: f.revision }));
     },
   };
-  runFamilies(ctx, families);
+  runFamilies(ctx, FAMILIES);
   for (const p of ignores.problems()) {
-    findings.push({ file: f.file, line: p.comment.line, column: p.comment.column, rule: p.rule, severity: ruleInfo(p.rule).severity, message: p.message, fix: ruleInfo(p.rule).fix, revision: f.revision });
+    findings.push(finding(p.rule, { file: f.file, line: p.comment.line, column: p.comment.column }, p.message, { revision: f.revision }));
   }
   return findings;
 }

@@ -1,5 +1,6 @@
 // A finding is one thing `check` reports: where, which rule, how bad, and what to do instead.
 // Everything else in src/check produces findings; format.ts turns them into output.
+import { ruleInfo } from './catalog.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -17,8 +18,30 @@ export interface Finding {
   revision?: string;
 }
 
+/** Where a finding points: a Problem, a SqlLocation or a statement's position will do. */
+export interface At {
+  file: string;
+  line?: number | undefined;
+  column?: number | undefined;
+}
+
+/** A finding of `rule`, with the rule's severity and, unless a more specific one is given, its fix. */
+export function finding(rule: string, at: At, message: string, more: { fix?: string | undefined; revision?: string | undefined } = {}): Finding {
+  const info = ruleInfo(rule);
+  return {
+    file: at.file,
+    ...(at.line !== undefined ? { line: at.line } : {}),
+    ...(at.column !== undefined ? { column: at.column } : {}),
+    rule,
+    severity: info.severity,
+    message,
+    fix: more.fix ?? info.fix,
+    ...(more.revision !== undefined ? { revision: more.revision } : {}),
+  };
+}
+
 /** Files in name order, then by position; file-level findings (no line) first within a file. */
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   const line = (a.line ?? 0) - (b.line ?? 0);
   if (line !== 0) return line;

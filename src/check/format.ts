@@ -35,7 +35,7 @@ function paint(color: boolean) {
   return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
-export function formatHuman(r: CheckReport, color: boolean): string {
+function formatHuman(r: CheckReport, color: boolean): string {
   const c = paint(color);
   const lines: string[] = [];
   for (const [file, group] of groupByFile(r.findings)) {
@@ -65,7 +65,7 @@ export function formatHuman(r: CheckReport, color: boolean): string {
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-export function formatGithub(r: CheckReport): string {
+function formatGithub(r: CheckReport): string {
   const lines = r.findings.map((f) => {
     const props = [`file=${escapeProperty(f.file)}`];
     if (f.line !== undefined) props.push(`line=${f.line}`);

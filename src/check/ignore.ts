@@ -38,7 +38,7 @@ export function parseIgnore(rest: string): { rules: string[]; reason: string } {
 /** The ignore comments of a file, looked up by the line of the statement they precede. */
 export class FileIgnores {
   private readonly lines: string[];
-  readonly all: IgnoreComment[] = [];
+  private readonly all: IgnoreComment[] = [];
   private readonly byLine = new Map<number, IgnoreComment>();
 
   constructor(text: string) {
@@ -53,7 +53,7 @@ export class FileIgnores {
   }
 
   /** Ignore comments in the run of comment lines just above `line` (1-based). */
-  above(line: number): IgnoreComment[] {
+  private above(line: number): IgnoreComment[] {
     const out: IgnoreComment[] = [];
     for (let l = line - 1; l >= 1 && /^\s*--/.test(this.lines[l - 1]!); l--) {
       const c = this.byLine.get(l);

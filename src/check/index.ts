@@ -40,7 +40,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       try {
         const r = await roundtrip({ history: s.runnable, engine, ...(o.logger ? { logger: o.logger } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
         findings.push(...r.findings);
-        summary = { database: scratch?.description ?? engine.description, checked: r.checked, skipped: r.skipped };
+        summary = { database: engine.description, checked: r.checked, skipped: r.skipped };
       } finally {
         await scratch?.dispose();
       }

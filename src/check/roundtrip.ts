@@ -1,18 +1,17 @@
 // The round trip: on a scratch database, for each revision in graph order, snapshot the schema,
 // run its up, run its down, compare, and run the up again to go on. Steps go through runStep,
 // the runner's own apply path, so what is checked is what `up` and `down` will do.
-import { runStep, type StepScript } from '../runner/apply.js';
+import { runStep } from '../runner/apply.js';
 import type { Engine } from '../runner/engines/engine.js';
 import { MigrationError, SourceError } from '../runner/errors.js';
 import type { History } from '../runner/history.js';
 import { silentLogger, type Logger } from '../runner/logger.js';
 import { readDown, type DownScript } from '../runner/source.js';
 import { quoteIdent } from '../runner/sqlstring.js';
-import { downStep, upStep } from '../runner/steps.js';
+import { downStep, upStep, type StepScript } from '../runner/steps.js';
 import { Store } from '../runner/store.js';
-import { ruleInfo } from './catalog.js';
 import { compareSnapshots, type Difference } from './diff.js';
-import type { Finding } from './findings.js';
+import { finding, type Finding } from './findings.js';
 import { Snapshotter } from './snapshot.js';
 
 export type Phase = 'up' | 'down' | 'up again';
@@ -34,11 +33,6 @@ export interface RoundtripResult {
   skipped: { revision: string; reason: string }[];
 }
 
-function finding(rule: string, file: string, revision: string, message: string, fix?: string, at: { line?: number; column?: number } = {}): Finding {
-  const pos = at.line !== undefined ? { line: at.line, ...(at.column !== undefined ? { column: at.column } : {}) } : {};
-  return { file, ...pos, rule, severity: ruleInfo(rule).severity, message, fix: fix ?? ruleInfo(rule).fix, revision };
-}
-
 function differenceFinding(d: Difference, revision: string, down: DownScript): Finding {
   const what = `${d.kind} ${d.name}`;
   const fix: Record<Difference['change'], string | undefined> = {
@@ -47,7 +41,7 @@ function differenceFinding(d: Difference, revision: string, down: DownScript): F
     changed: `The down must restore ${what} exactly as it was before the up.`,
     order: undefined,
   };
-  return finding(d.change === 'order' ? 'roundtrip-column-order' : 'roundtrip-difference', down.file, revision, `${d.message} (revision ${revision})`, fix[d.change]);
+  return finding(d.change === 'order' ? 'roundtrip-column-order' : 'roundtrip-difference', { file: down.file }, `${d.message} (revision ${revision})`, { fix: fix[d.change], revision });
 }
 
 export async function roundtrip(options: RoundtripOptions): Promise<RoundtripResult> {
@@ -72,7 +66,7 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
       if (quiet) return false;
       const again = phase === 'up again' ? ' when run again after its down' : '';
       const code = e.db.sqlstate ? ` ${e.db.sqlstate}` : '';
-      findings.push(finding('roundtrip-failed', e.location.file, step.revision, `${phase === 'down' ? 'down' : 'up'} of ${step.revision} failed${again}: ERROR${code}: ${e.db.message}`, undefined, e.location));
+      findings.push(finding('roundtrip-failed', e.location, `${phase === 'down' ? 'down' : 'up'} of ${step.revision} failed${again}: ERROR${code}: ${e.db.message}`, { revision: step.revision }));
       return false;
     }
   };

@@ -4,6 +4,7 @@
 // and by a definition string; positions of columns are kept apart, so a column re-added at the
 // end of its table is an order change, not a different column.
 import type { Engine } from '../runner/engines/engine.js';
+import { toDbError } from '../runner/pgerror.js';
 import { quoteLiteral } from '../runner/sqlstring.js';
 
 export interface SchemaObject {
@@ -140,7 +141,7 @@ export class Snapshotter {
       rows = typeof objects === 'string' ? (JSON.parse(objects) as Row[]) : objects;
     } catch (e) {
       // A migration that ran DISCARD ALL or DEALLOCATE ALL took the statement away.
-      if ((e as { code?: string }).code !== '26000') throw e;
+      if (toDbError(e).sqlstate !== '26000') throw e;
       this.prepared = false;
       return this.take();
     }

@@ -8,7 +8,7 @@ import { displayPath, inspectDown, scanSource, type Migration } from '../runner/
 import { parseStatements, type ParsedStatement } from '../runner/sqlparse.js';
 import { ruleInfo } from './catalog.js';
 import { checkFile, type ParsedFile } from './file.js';
-import type { Finding } from './findings.js';
+import { finding, type Finding } from './findings.js';
 import { TableHistory } from './tables.js';
 
 export interface StaticResult {
@@ -20,18 +20,9 @@ export interface StaticResult {
   runnable?: History;
 }
 
+/** A runner Problem as a finding: its hint, when it has one, is the fix. */
 function fromProblem(p: Problem, rule: string, revision?: string): Finding {
-  const info = ruleInfo(rule);
-  return {
-    file: p.file,
-    ...(p.line !== undefined ? { line: p.line } : {}),
-    ...(p.column !== undefined ? { column: p.column } : {}),
-    rule,
-    severity: info.severity,
-    message: p.message,
-    fix: p.hint ?? info.fix,
-    ...(revision ? { revision } : {}),
-  };
+  return finding(rule, p, p.message, { fix: p.hint, revision });
 }
 
 /** Parses a file; a syntax error becomes a finding and the file gets no further rules. */
@@ -45,12 +36,9 @@ async function parse(text: string, file: string, findings: Finding[], revision?:
 function headFindings(graph: RevisionGraph, byRevision: Map<string, Migration>): Finding[] {
   const heads = graph.heads();
   if (heads.length < 2) return [];
+  const fix = `Run \`pgstrata merge heads\`: it writes a merge revision whose header says \`-- down_revision: ${heads.join(', ')}\`.`;
   return heads.map((h) =>
-    fromProblem(
-      { file: byRevision.get(h)!.upFile, line: 1, message: `${heads.length} heads (${heads.join(', ')}): ${h} and ${heads.filter((x) => x !== h).join(', ')} were branched from the history and never merged` },
-      'multiple-heads',
-      h,
-    ),
+    finding('multiple-heads', { file: byRevision.get(h)!.upFile, line: 1 }, `${heads.length} heads (${heads.join(', ')}): ${h} and ${heads.filter((x) => x !== h).join(', ')} were branched from the history and never merged`, { fix, revision: h }),
   );
 }
 
@@ -64,16 +52,12 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
   const order = built.graph?.order ?? [...byRevision.keys()].sort();
 
   const files: ParsedFile[] = [];
-  const ups: { revision: string; statements: ParsedStatement[] }[] = [];
   let fileCount = scan.texts.size;
   for (const revision of order) {
     const m = byRevision.get(revision)!;
     const base = { revision, ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}) };
     const up = await parse(m.sql, m.upFile, findings, revision);
-    if (up) {
-      ups.push({ revision, statements: up });
-      files.push({ ...base, file: m.upFile, side: 'up', text: m.sql, statements: up, transactional: m.transactional });
-    }
+    if (up) files.push({ ...base, file: m.upFile, side: 'up', text: m.sql, statements: up, transactional: m.transactional });
     const down = inspectDown(m);
     findings.push(...down.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file', revision)));
     if (!down.script) continue;
@@ -85,7 +69,8 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
   const known = new Set(scan.migrations.map((m) => m.upFile));
   for (const [file, text] of scan.texts) if (!known.has(file)) await parse(text, file, findings);
 
-  const tables = TableHistory.build(ups);
+  // The ups in graph order: which tables each file may count as existing.
+  const tables = TableHistory.build(files.filter((f) => f.side === 'up'));
   for (const f of files) findings.push(...checkFile(f, tables));
 
   const blocking = findings.some((f) => ruleInfo(f.rule).fixed);

@@ -4,9 +4,7 @@ import type { ParsedStatement } from '../../runner/sqlparse.js';
 import type { FileScope, TableHistory } from '../tables.js';
 
 export interface FileContext {
-  file: string;
   side: 'up' | 'down';
-  revision: string;
   /** False for `transaction: none` (the up header, or the down file's own first line). */
   transactional: boolean;
   /** The up header's lock_timeout; the runner sets it for the down too. */
@@ -23,8 +21,7 @@ export interface FileContext {
 }
 
 export interface FileRules {
-  statement?(s: ParsedStatement, index: number): void;
-  end?(): void;
+  statement(s: ParsedStatement): void;
 }
 
 export type RuleFamily = (ctx: FileContext) => FileRules;
@@ -32,9 +29,8 @@ export type RuleFamily = (ctx: FileContext) => FileRules;
 /** Runs the families over a file's statements, advancing the table scope after each one. */
 export function runFamilies(ctx: FileContext, families: readonly RuleFamily[]): void {
   const active = families.map((f) => f(ctx));
-  ctx.statements.forEach((s, i) => {
-    for (const a of active) a.statement?.(s, i);
+  for (const s of ctx.statements) {
+    for (const a of active) a.statement(s);
     ctx.scope.apply(s);
-  });
-  for (const a of active) a.end?.();
+  }
 }

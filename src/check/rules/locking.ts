@@ -2,7 +2,7 @@
 // statement waits behind any long transaction on the table, and every later query on the table
 // waits behind it: a short ALTER becomes an outage. One finding per file, at the first one.
 import type { ParsedStatement } from '../../runner/sqlparse.js';
-import { alterCommands, as, columnConstraints, dropObjects, list, rangeVar, str, type Name, type Node } from '../ast.js';
+import { alterCommands, as, columnConstraints, dotted, dropObjects, list, rangeVar, str, type Name, type Node } from '../ast.js';
 import type { FileContext, RuleFamily } from './context.js';
 
 /** Foreign keys in a list of table elements or ALTER commands lock the referenced table too. */
@@ -22,7 +22,7 @@ function tableConstraints(elements: unknown): Node[] {
 }
 
 /** The tables a statement takes a lock on that conflicts with ordinary reads or writes. */
-export function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
+function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
   const n = s.node;
   const rels = (...vs: unknown[]) => vs.map((v) => rangeVar(v)).filter((x): x is Name => x !== undefined);
   switch (s.kind) {
@@ -59,10 +59,7 @@ export function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
       if (n.removeType === 'OBJECT_INDEX') return objects.map((i) => ctx.scope.tableOfIndex(i) ?? i);
       if (n.removeType === 'OBJECT_TRIGGER' || n.removeType === 'OBJECT_RULE' || n.removeType === 'OBJECT_POLICY') {
         // [schema.]table.name: the table is everything but the last part
-        return list(n.objects).map((o) => {
-          const items = list(as(o, 'List')?.items);
-          return rangeVar({ relname: str(as(items[items.length - 2], 'String')?.sval), schemaname: items.length > 2 ? str(as(items[0], 'String')?.sval) : undefined });
-        }).filter((x): x is Name => x !== undefined);
+        return list(n.objects).map((o) => dotted(list(as(o, 'List')?.items).slice(0, -1))).filter((x): x is Name => x !== undefined);
       }
       return [];
     }

@@ -11,7 +11,7 @@ function hasOption(options: unknown, name: string): Node | undefined {
 }
 
 /** The name of a statement PostgreSQL refuses inside a transaction block, or undefined. */
-export function needsNoTransaction(s: ParsedStatement): string | undefined {
+function needsNoTransaction(s: ParsedStatement): string | undefined {
   const n = s.node;
   switch (s.kind) {
     case 'IndexStmt':
