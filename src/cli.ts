@@ -7,7 +7,7 @@ import { ExitStatus, UsageError, isPgstrataError } from './runner/errors.js';
 import { addUrlSecret } from './runner/redact.js';
 import { createLogger, type LogFormat } from './cli/logging.js';
 import { describeError, err, errorDocument, json } from './cli/output.js';
-import { commands } from './cli/commands.js';
+import { commands, type Command } from './cli/commands.js';
 import type { GlobalOptions } from './cli/context.js';
 
 const CONFIG_FILE = 'pgstrata.json';
@@ -24,10 +24,6 @@ function globalOptions(y: Argv) {
     .option('allow-drift', { type: 'boolean', describe: 'Run even if applied files changed or vanished', default: false })
     .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], describe: 'Log detail on stderr', default: 'warn' })
     .option('log-format', { type: 'string', choices: ['pretty', 'json'], describe: 'Log lines for people or for collectors', defaultDescription: 'pretty on a terminal, else json' })
-    // check's settings, declared for every command so that a shared pgstrata.json or PGSTRATA_RULES
-    // does not make the others fail strict option parsing; `check --help` describes them.
-    .option('rules', { hidden: true })
-    .option('strict', { type: 'boolean', hidden: true })
     .config('config', `JSON file of options (default ./${CONFIG_FILE} when present)`, (path: string) => {
       try {
         return JSON.parse(readFileSync(path, 'utf8')) as object;
@@ -36,6 +32,15 @@ function globalOptions(y: Argv) {
       }
     })
     .default('config', existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined, CONFIG_FILE);
+}
+
+/** Settings of one command (check's) that a shared pgstrata.json or PGSTRATA_* may carry. */
+const COMMAND_SETTINGS = ['rules', 'strict'];
+
+/** The other commands accept those settings silently, so strict parsing does not reject the file. */
+function acceptSharedSettings(y: Argv, c: Command): Argv {
+  for (const key of COMMAND_SETTINGS) if (!c.settings?.includes(key)) y.option(key, { hidden: true });
+  return y;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -64,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     });
 
   for (const c of commands) {
-    parser.command(c.command, c.describe, c.builder, async (a) => {
+    parser.command(c.command, c.describe, (y) => acceptSharedSettings(c.builder(y), c), async (a) => {
       const opts = a as unknown as GlobalOptions & { logLevel: string; logFormat?: LogFormat };
       const logger = createLogger(opts.logLevel, opts.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json'));
       status = (await c.run(a as never, opts, logger)) ?? ExitStatus.ok;

@@ -14,18 +14,14 @@ function progressLine(): CheckOptions['onProgress'] {
 export const checkCommand: Command = {
   command: 'check',
   describe: 'Check the migration files without a database (--roundtrip: also run every up and down on a scratch database)',
-  builder: (y: Argv) => {
-    // cli.ts declares rules and strict (hidden) for every command, so a shared pgstrata.json
-    // does not upset the others; yargs has no way to un-hide them here but its option list.
-    const options = (y as unknown as { getOptions(): { hiddenOptions: string[] } }).getOptions();
-    options.hiddenOptions = options.hiddenOptions.filter((o) => o !== 'rules' && o !== 'strict');
-    return y
+  settings: ['rules', 'strict'],
+  builder: (y: Argv) =>
+    y
       .option('roundtrip', { type: 'boolean', default: false, describe: 'Also run each revision up, down and up again on a scratch database and compare schemas' })
       .option('strict', { type: 'boolean', default: false, describe: 'Count warnings as errors (exit 7)' })
       .option('format', { type: 'string', choices: ['human', 'json', 'github'], describe: 'Output: for people, JSON, or GitHub workflow annotations', defaultDescription: 'human (json with --json)' })
       .option('rules', { describe: 'Rule levels, e.g. --rules.require-lock-timeout off (or "rules" in pgstrata.json)' })
-      .epilogue('check reads only the files; --roundtrip uses an in-memory PGlite, or a throwaway database on the server that --url names (DATABASE_URL is not used). Exit status 7 when an error-level finding exists.');
-  },
+      .epilogue('check reads only the files; --roundtrip uses an in-memory PGlite, or a throwaway database on the server that --url names (DATABASE_URL is not used). Exit status 7 when an error-level finding exists.'),
   async run(a, opts, logger) {
     const format = ((a.format as string | undefined) ?? (opts.json ? 'json' : 'human')) as Format;
     const { runCheck, formatReport } = await import('../check/index.js');

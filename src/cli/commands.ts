@@ -24,6 +24,8 @@ export interface Command {
   describe: string;
   builder: (y: Argv) => Argv;
   run(args: Record<string, unknown>, opts: GlobalOptions, logger: Logger): Promise<number | void>;
+  /** Command-specific settings it declares itself; see cli.ts acceptSharedSettings. */
+  settings?: string[];
 }
 
 const targetArg = (fallback: string, describe: string) => (y: Argv) => y.positional('target', { type: 'string', default: fallback, describe });

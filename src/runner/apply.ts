@@ -10,8 +10,6 @@ import { Store } from './store.js';
 import { lineAtIndex } from './text.js';
 import { runPartial } from './applypartial.js';
 
-export type { StepScript } from './steps.js';
-
 const MARK = 'pgstrata.step';
 const ENDED = 'pgstrata.migration_ended_the_transaction';
 

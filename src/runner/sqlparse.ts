@@ -29,23 +29,31 @@ async function parser(): Promise<LibPgQuery> {
   return loaded;
 }
 
-/** Maps increasing UTF-8 byte offsets to UTF-16 indices in one forward pass. */
+/**
+ * Maps increasing UTF-8 byte offsets to UTF-16 indices and editor lines/columns (code points) in
+ * one forward pass over the file, however many statements it holds.
+ */
 class ByteCursor {
   private byte = 0;
   private index = 0;
+  private line = 1;
+  private column = 1;
   constructor(private readonly text: string) {}
 
-  at(target: number): number {
-    if (target < this.byte) {
-      this.byte = 0;
-      this.index = 0;
-    }
+  at(target: number): { index: number; line: number; column: number } {
+    if (target < this.byte) Object.assign(this, { byte: 0, index: 0, line: 1, column: 1 });
     while (this.byte < target && this.index < this.text.length) {
       const c = this.text.codePointAt(this.index)!;
       this.byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
       this.index += c >= 0x10000 ? 2 : 1;
+      if (c === 10) {
+        this.line++;
+        this.column = 1;
+      } else {
+        this.column++;
+      }
     }
-    return this.index;
+    return { index: this.index, line: this.line, column: this.column };
   }
 }
 
@@ -68,10 +76,9 @@ export async function parseStatements(text: string, file: string): Promise<Parse
     const [kind, node] = Object.entries(s.stmt)[0]!;
     const startByte = s.stmt_location ?? 0;
     const endByte = s.stmt_len ? startByte + s.stmt_len : totalBytes;
-    const start = cursor.at(startByte);
-    const end = cursor.at(endByte);
-    const cp = [...text.slice(0, start)].length;
-    return { kind, node: node ?? {}, start, end, ...lineColumnAtCodePoint(text, cp), text: text.slice(start, end) };
+    const { index: start, line, column } = cursor.at(startByte);
+    const end = cursor.at(endByte).index;
+    return { kind, node: node ?? {}, start, end, line, column, text: text.slice(start, end) };
   });
   return { ok: true, statements };
 }
