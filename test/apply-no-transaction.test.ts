@@ -19,14 +19,20 @@ const indexes = (second: string): MigrationSpec => ({
 
 async function run<T>(db: TestDatabase, migrations: MigrationSpec[], fn: (r: Runner) => Promise<T>): Promise<T> {
   const t = tempSql(migrations);
-  const engine = await PostgresEngine.connect(db.url);
   try {
-    return await fn(new Runner(engine, { dir: t.dir }));
+    const engine = await PostgresEngine.connect(db.url);
+    try {
+      return await fn(new Runner(engine, { dir: t.dir }));
+    } finally {
+      await engine.close();
+    }
   } finally {
-    await engine.close();
     t.remove();
   }
 }
+
+const versionRows = (db: TestDatabase) =>
+  db.query<{ revision: string; state: string; statements_done: number | null; statements_total: number | null }>('SELECT revision, state, statements_done, statements_total FROM pgstrata_version ORDER BY revision');
 
 const indexNames = (db: TestDatabase) => db.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relkind = 'i' AND relname IN ('tx', 'ty') ORDER BY 1").then((r) => r.map((x) => x.relname));
 
@@ -35,8 +41,10 @@ test('several CREATE INDEX CONCURRENTLY statements in one transaction: none file
     await run(db, [table, indexes('CREATE INDEX CONCURRENTLY ty ON t (y);')], async (r) => {
       assert.equal((await r.up()).steps.map((s) => s.revision), ['a1', 'a2']);
       assert.equal(await indexNames(db), ['tx', 'ty']);
-      await r.down();
+      assert.equal((await versionRows(db)).map((v) => [v.revision, v.state]), [['a1', 'applied'], ['a2', 'applied']]);
+      assert.equal((await r.down()).steps.map((s) => s.revision), ['a2']);
       assert.equal(await indexNames(db), []);
+      assert.equal((await versionRows(db)).map((v) => v.revision), ['a1']);
     });
   }));
 
@@ -47,7 +55,10 @@ test('a failure half-way leaves the statements before it applied and is placed i
       assert.ok(e instanceof MigrationError, String(e));
       assert.equal([e.location.line, e.location.column], [8, 15]);
       assert.match(e.outcome, /statements 1-2 of 4 ran and stay applied/);
+      assert.is(e.db.sqlstate, '42703');
       assert.equal(await indexNames(db), ['tx']);
+      const a2 = (await versionRows(db)).find((v) => v.revision === 'a2');
+      assert.equal([a2?.state, a2?.statements_done, a2?.statements_total], ['failed', 2, 4], 'the version row records where it stopped');
     });
   }));
 

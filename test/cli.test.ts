@@ -4,9 +4,10 @@ import * as assert from 'uvu/assert';
 import pg from 'pg';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
+import { runCli, startCli, type LiveCli } from './helpers/cli.js';
+import { eventually } from './helpers/process.js';
 import { withDatabase } from './helpers/postgres.js';
-import { GENESIS_DIR, FIXTURES_DIR, tempSql, linearHistory, fileName } from './helpers/migrations.js';
+import { GENESIS_DIR, genesisRows, tempSql, linearHistory, fileName } from './helpers/migrations.js';
 import { schemaDump } from './helpers/pgtools.js';
 import { lockKey } from '../src/runner/lock.js';
 
@@ -17,7 +18,7 @@ test('Genesis: up on a populated database, down to base, up again with an identi
     let r = await cli(db.url, GENESIS_DIR, 'up', '2c43863b5e49');
     assert.is(r.status, 0, r.stderr);
     const initial = await schemaDump(db.url, ['--exclude-table', 'pgstrata_version*']);
-    await db.query(readFileSync(join(FIXTURES_DIR, 'genesis-rows.sql'), 'utf8'));
+    await db.query(genesisRows());
     r = await cli(db.url, GENESIS_DIR, 'up');
     assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /up   d3ea4d165475/);
@@ -32,8 +33,10 @@ test('Genesis: up on a populated database, down to base, up again with an identi
     assert.equal(left.map((t) => t.relname), ['pgstrata_version', 'pgstrata_version_log', 'pgstrata_version_log_id_seq']);
     const types = await db.query("SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' AND t.typtype = 'e'");
     assert.equal(types, []);
+    assert.equal(await db.query('SELECT revision FROM pgstrata_version'), [], 'down base removes every version row');
 
     r = await cli(db.url, GENESIS_DIR, 'up', '2c43863b5e49');
+    assert.is(r.status, 0, r.stderr);
     assert.is(await schemaDump(db.url, ['--exclude-table', 'pgstrata_version*']), initial, 'each down returns the schema to what its up started from');
     r = await cli(db.url, GENESIS_DIR, 'up');
     assert.is(r.status, 0, r.stderr);
@@ -41,19 +44,38 @@ test('Genesis: up on a populated database, down to base, up again with an identi
   }),
 );
 
-test('8 runners started at once apply each revision exactly once, and all exit 0', () =>
+test('8 runners started at once apply each revision exactly once, and all exit 0; the waiting ones name the pgstrata runner holding the lock', () =>
   withDatabase(async (db) => {
-    const sql = tempSql(linearHistory(30));
+    // The first revision waits on an advisory lock the test holds, so whichever runner takes the
+    // migration lock keeps it until the other 7 have certainly found it taken and said so.
+    const GATE = 731_001;
+    const [first, ...rest] = linearHistory(30);
+    const sql = tempSql([{ ...first!, up: `${first!.up}\nSELECT pg_advisory_xact_lock(${GATE});` }, ...rest]);
+    const gate = new pg.Client({ connectionString: db.url });
+    let runners: LiveCli[] = [];
     try {
-      const runs = await Promise.all(Array.from({ length: 8 }, () => runCli(['up', '--url', db.url, '--dir', sql.dir, '--log-level', 'info', '--log-format', 'json'])));
+      await gate.connect();
+      await gate.query(`SELECT pg_advisory_lock(${GATE})`);
+      runners = Array.from({ length: 8 }, () => startCli(['up', '--url', db.url, '--dir', sql.dir, '--log-level', 'info', '--log-format', 'json']));
+      const waiting = () => runners.filter((r) => r.stderr().includes('"event":"lock-wait"'));
+      await eventually('7 runners to log that they wait for the migration lock', async () => (waiting().length >= 7 ? true : undefined));
+      await gate.query(`SELECT pg_advisory_unlock(${GATE})`);
+      const runs = await Promise.all(runners.map((r) => r.done));
       assert.equal(runs.map((r) => r.status), [0, 0, 0, 0, 0, 0, 0, 0], runs.map((r) => r.stderr).join('\n'));
       const ups = await db.query<{ revision: string; n: string }>("SELECT revision, count(*) AS n FROM pgstrata_version_log WHERE event = 'up' GROUP BY revision");
       assert.is(ups.length, 30);
       assert.ok(ups.every((u) => Number(u.n) === 1), JSON.stringify(ups));
-      const waits = runs.flatMap((r) => r.stderr.split('\n')).filter((l) => l.includes('"event":"lock-wait"'));
-      assert.ok(waits.length > 0, 'the waiting runners say who holds the lock');
-      assert.match(waits[0]!, /"holder":\{"pid":\d+,"applicationName":"pgstrata"/);
+      assert.is((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM pgstrata_version'))[0]!.n, '30');
+      const firstWaits = runs
+        .map((r) => r.stderr.split('\n').find((l) => l.includes('"event":"lock-wait"')))
+        .filter((l): l is string => l !== undefined)
+        .map((l) => JSON.parse(l) as { holder: { pid: number; applicationName: string } | null });
+      assert.ok(firstWaits.length >= 7, 'the waiting runners say who holds the lock');
+      for (const w of firstWaits) assert.is(w.holder?.applicationName, 'pgstrata', JSON.stringify(w));
+      assert.is(new Set(firstWaits.map((w) => w.holder!.pid)).size, 1, 'they all name the one runner that holds it');
     } finally {
+      for (const r of runners) r.child.kill('SIGKILL');
+      await gate.end().catch(() => {});
       sql.remove();
     }
   }),
@@ -71,6 +93,7 @@ test('a failing migration rolls back and reports file:line:col in a CRLF file wi
       assert.match(r.stderr, /rolled back/);
       const tables = await db.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
       assert.equal(tables.map((t) => t.tablename), ['a', 'pgstrata_version', 'pgstrata_version_log']);
+      assert.equal(await db.query('SELECT revision FROM pgstrata_version'), [{ revision: 'a1' }], 'b2 is not recorded as applied');
       const [log] = await db.query<{ error: string }>("SELECT error FROM pgstrata_version_log WHERE revision = 'b2'");
       assert.is(log!.error, '42703');
     } finally {
@@ -97,6 +120,10 @@ test('drift stops up with exit 4 naming the file; a CRLF-only change is not drif
       assert.equal(await db.query("SELECT 1 FROM pg_tables WHERE tablename = 't_3'"), [], 'nothing ran');
       r = await cli(db.url, sql.dir, 'up', '--allow-drift');
       assert.is(r.status, 0, r.stderr);
+      assert.match(r.stderr, `${fileName(a!)}: applied revision ${a!.revision} changed since it ran (allowed by --allow-drift)`);
+      const applied = await db.query<{ revision: string }>('SELECT revision FROM pgstrata_version ORDER BY revision');
+      assert.equal(applied.map((v) => v.revision), ['r000001', 'r000002', 'r000003'], '--allow-drift goes on and applies the pending revision');
+      assert.is((await db.query("SELECT 1 FROM pg_tables WHERE tablename = 't_3'")).length, 1);
     } finally {
       sql.remove();
     }
@@ -125,15 +152,18 @@ test('the lock times out with exit 5 and names the holder; passwords never print
   withDatabase(async (db) => {
     const sql = tempSql(linearHistory(1));
     const holder = new pg.Client({ connectionString: db.url, application_name: 'someone-else' });
-    await holder.connect();
     try {
+      await holder.connect();
       await holder.query('SELECT pg_advisory_lock($1::bigint)', [String(lockKey('public', 'pgstrata_version'))]);
       const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const r = await cli(db.url, sql.dir, 'up', '--lock-timeout', '1s');
       assert.is(r.status, 5, r.stderr);
       assert.match(r.stderr, new RegExp(`held by pid ${pid}, application_name someone-else`));
+      assert.equal(await db.query("SELECT 1 FROM pg_tables WHERE tablename = 't_1'"), [], 'nothing ran without the lock');
       const other = await runCli(['up', '--url', db.url, '--dir', sql.dir, '--table', 'other_versions', '--lock-timeout', '1s']);
       assert.is(other.status, 0, 'another version table has another lock');
+      assert.equal(await db.query('SELECT revision FROM other_versions'), [{ revision: 'r000001' }]);
+      assert.is((await db.query("SELECT 1 FROM pg_tables WHERE tablename = 't_1'")).length, 1);
 
       const secret = 's3cr3t-Pa55';
       const bad = await runCli(['status', '--url', `postgres://postgres:${secret}@127.0.0.1:1/nodb`, '--dir', sql.dir, '--log-level', 'debug']);
@@ -145,31 +175,7 @@ test('the lock times out with exit 5 and names the holder; passwords never print
       assert.not.ok((viaEnv.stdout + viaEnv.stderr).includes(secret));
       assert.is(JSON.parse(viaEnv.stdout).code, 'connect');
     } finally {
-      await holder.end();
-      sql.remove();
-    }
-  }),
-);
-
-test('header timeouts fire and are reported as such', () =>
-  withDatabase(async (db) => {
-    const sql = tempSql([
-      { revision: 'a1', up: 'CREATE TABLE busy (id int);', down: 'DROP TABLE busy;' },
-      { revision: 'b2', parents: ['a1'], up: 'SELECT pg_sleep(5);', down: 'SELECT 1;', header: ['statement_timeout: 200ms'] },
-    ]);
-    const blocker = new pg.Client({ connectionString: db.url });
-    try {
-      let r = await cli(db.url, sql.dir, 'up');
-      assert.is(r.status, 1);
-      assert.match(r.stderr, /ERROR 57014: canceling statement due to statement timeout/);
-      sql.write({ revision: 'b2', parents: ['a1'], up: 'ALTER TABLE busy ADD COLUMN note text;', down: 'ALTER TABLE busy DROP COLUMN note;', header: ['lock_timeout: 200ms'] });
-      await blocker.connect();
-      await blocker.query('BEGIN; LOCK TABLE busy IN ACCESS SHARE MODE');
-      r = await cli(db.url, sql.dir, 'up');
-      assert.is(r.status, 1);
-      assert.match(r.stderr, /b2_step\.sql:6:\d+: ERROR 55P03: canceling statement due to lock timeout|ERROR 55P03: canceling statement due to lock timeout/);
-    } finally {
-      await blocker.end().catch(() => {});
+      await holder.end().catch(() => {});
       sql.remove();
     }
   }),
@@ -207,7 +213,9 @@ test('new writes a pair with a fresh id under the head, and the empty file is re
       writeFileSync(created.downFile, 'DROP TABLE orders;\n');
       r = await cli(db.url, sql.dir, 'up');
       assert.is(r.status, 0, r.stderr);
+      assert.is((await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'orders'")).length, 1);
       r = await cli(db.url, sql.dir, 'current');
+      assert.is(r.status, 0, r.stderr);
       assert.is(r.stdout.trim(), created.revision);
     } finally {
       sql.remove();
@@ -221,14 +229,18 @@ test('stamp records without running; status, history, heads and dry runs print w
     assert.is(r.status, 0, r.stderr);
     assert.equal(await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'users'"), [], 'stamp runs no SQL');
     r = await cli(db.url, GENESIS_DIR, 'status', '--json');
+    assert.is(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout) as { current: string[]; pending: string[] };
     assert.equal([s.current, s.pending], [['d3ea4d165475'], ['f45c116fedf1']]);
     r = await cli(db.url, GENESIS_DIR, 'up', '--dry-run');
+    assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /Would apply 1 revision[\s\S]*f45c116fedf1/);
     assert.equal(await db.query("SELECT 1 FROM pgstrata_version WHERE revision = 'f45c116fedf1'"), []);
     r = await cli(db.url, GENESIS_DIR, 'history', '--format', 'list');
+    assert.is(r.status, 0, r.stderr);
     assert.match(r.stdout, /^d3ea4d165475 -> f45c116fedf1 \(head\), add name to user model$/m);
     r = await cli(db.url, GENESIS_DIR, 'stamp', 'base');
+    assert.is(r.status, 0, r.stderr);
     assert.equal(await db.query('SELECT revision FROM pgstrata_version'), []);
     const log = await db.query<{ event: string }>('SELECT event FROM pgstrata_version_log ORDER BY id');
     assert.equal(log.map((l) => l.event), ['stamp', 'stamp', 'unstamp', 'unstamp']);
@@ -242,7 +254,6 @@ test('options come from PGSTRATA_* variables and ./pgstrata.json; an irreversibl
       { revision: 'b2', parents: ['a1'], up: "ALTER TYPE mood ADD VALUE 'meh';", header: ['down: irreversible'] },
     ]);
     try {
-      writeFileSync(join(sql.dir, '..', 'pgstrata.json'), '{}');
       const cwd = sql.dir;
       writeFileSync(join(cwd, 'pgstrata.json'), JSON.stringify({ table: 'from_config', dir: '.' }));
       let r = await runCli(['up', '--url', db.url], { cwd });

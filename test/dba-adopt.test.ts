@@ -10,7 +10,7 @@ import { checksum } from '../src/runner/checksum.js';
 import { runCli } from './helpers/cli.js';
 import { GENESIS_DIR } from './helpers/migrations.js';
 import { schemaDump } from './helpers/pgtools.js';
-import { createDatabase, withDatabase, type TestDatabase } from './helpers/postgres.js';
+import { withDatabase, withTwoDatabases, type TestDatabase } from './helpers/postgres.js';
 
 const README = resolve(dirname(fileURLToPath(import.meta.url)), '../../README.md');
 const upFile = (prefix: string) => join(GENESIS_DIR, 'up', readdirSync(join(GENESIS_DIR, 'up')).find((f) => f.startsWith(prefix))!);
@@ -34,12 +34,20 @@ async function alembicAtD3ea(db: TestDatabase): Promise<void> {
   await db.query(`INSERT INTO users (email, hashed_password) VALUES ('ana.diop@example.sn', '$2b$12$x'), ('kofi@example.gh', '$2b$12$y')`);
 }
 
+/** The recorded revisions, or [] when there is no version table (yet). */
+async function recorded(db: TestDatabase): Promise<string[]> {
+  const [t] = await db.query<{ t: string | null }>("SELECT to_regclass('public.pgstrata_version')::text AS t");
+  if (!t?.t) return [];
+  return (await db.query<{ revision: string }>('SELECT revision FROM pgstrata_version ORDER BY revision')).map((r) => r.revision);
+}
+
 test('stamp --from-alembic: clear errors when alembic_version is missing or names a revision the files lack', async () => {
   await withDatabase(async (db) => {
     await alembicAtD3ea(db);
     const missing = await cli(db, 'stamp', '--from-alembic');
     assert.is(missing.status, 2);
     assert.match(missing.stderr, 'there is no table alembic_version');
+    assert.equal(await recorded(db), [], 'nothing was recorded');
 
     await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('0123456789ab')");
     const unknown = await cli(db, 'stamp', '--from-alembic');
@@ -49,49 +57,53 @@ test('stamp --from-alembic: clear errors when alembic_version is missing or name
 
     const both = await cli(db, 'stamp', 'head', '--from-alembic');
     assert.is(both.status, 2);
+    assert.match(both.stderr, 'stamp takes a target, or --from-alembic (not both)');
+    assert.equal(await recorded(db), [], 'still nothing recorded');
   });
 });
 
-test('a database Alembic brought to d3ea4d165475 continues with up from there, as the README says', async () => {
-  const built = await createDatabase();
-  try {
-    await withDatabase(async (db) => {
-      await alembicAtD3ea(db);
-      await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('d3ea4d165475')");
+test('a database Alembic brought to d3ea4d165475 continues with up from there, as the README says', () =>
+  withTwoDatabases(async (db, built) => {
+    await alembicAtD3ea(db);
+    await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('d3ea4d165475')");
 
-      const dry = await cli(db, 'stamp', '--from-alembic', '--dry-run');
-      assert.is(dry.status, 0, dry.stderr);
-      assert.match(dry.stdout, 'Would stamp');
-      const stamped = await cli(db, 'stamp', '--from-alembic');
-      assert.is(stamped.status, 0, stamped.stderr);
-      assert.match(stamped.stdout, 'alembic_version: d3ea4d165475');
-      const rows = await db.query<{ revision: string; checksum: string }>('SELECT revision, checksum FROM pgstrata_version ORDER BY revision');
-      assert.equal(rows.map((r) => r.revision), ['2c43863b5e49', 'd3ea4d165475']);
-      for (const r of rows) assert.is(r.checksum, checksum(readFileSync(upFile(r.revision), 'utf8')));
-      const events = await db.query<{ event: string }>('SELECT event FROM pgstrata_version_log');
-      assert.equal(events.map((e) => e.event), ['stamp', 'stamp']);
+    const dry = await cli(db, 'stamp', '--from-alembic', '--dry-run');
+    assert.is(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, 'Would stamp');
+    assert.match(dry.stdout, '2c43863b5e49');
+    assert.match(dry.stdout, 'd3ea4d165475');
+    assert.equal(await recorded(db), [], 'the dry run records nothing');
+    const stamped = await cli(db, 'stamp', '--from-alembic');
+    assert.is(stamped.status, 0, stamped.stderr);
+    assert.match(stamped.stdout, 'alembic_version: d3ea4d165475');
+    const rows = await db.query<{ revision: string; checksum: string }>('SELECT revision, checksum FROM pgstrata_version ORDER BY revision');
+    assert.equal(rows.map((r) => r.revision), ['2c43863b5e49', 'd3ea4d165475']);
+    for (const r of rows) assert.is(r.checksum, checksum(readFileSync(upFile(r.revision), 'utf8')));
+    const events = await db.query<{ event: string }>('SELECT event FROM pgstrata_version_log');
+    assert.equal(events.map((e) => e.event), ['stamp', 'stamp']);
 
-      // Without the archive table Alembic never made, f45c116fedf1 stops (and rolls back).
-      const stopped = await cli(db, 'up');
-      assert.is(stopped.status, 1);
-      assert.match(stopped.stderr, 'relation "users_pre_standalone_auth" does not exist');
+    // Without the archive table Alembic never made, f45c116fedf1 stops (and rolls back).
+    const stopped = await cli(db, 'up');
+    assert.is(stopped.status, 1);
+    assert.match(stopped.stderr, 'relation "users_pre_standalone_auth" does not exist');
+    assert.match(stopped.stderr, 'rolled back');
+    const stillStamped = await db.query<{ revision: string }>('SELECT revision FROM pgstrata_version ORDER BY revision');
+    assert.equal(stillStamped.map((r) => r.revision), ['2c43863b5e49', 'd3ea4d165475'], 'f45c116fedf1 is not recorded');
+    assert.equal(await db.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'"), [], 'nothing of f45c116fedf1 remains');
 
-      await db.query(readmeArchiveSql());
-      const up = await cli(db, 'up');
-      assert.is(up.status, 0, up.stderr);
-      const status = JSON.parse((await cli(db, 'status', '--json')).stdout);
-      assert.equal(status.current, ['f45c116fedf1']);
-      assert.equal(status.pending, []);
-      const names = await db.query<{ email: string; name: string }>('SELECT email, name FROM users ORDER BY id');
-      assert.equal(names.map((n) => n.name), ['ana.diop', 'kofi']);
+    await db.query(readmeArchiveSql());
+    const up = await cli(db, 'up');
+    assert.is(up.status, 0, up.stderr);
+    const status = JSON.parse((await cli(db, 'status', '--json')).stdout);
+    assert.equal(status.current, ['f45c116fedf1']);
+    assert.equal(status.pending, []);
+    const names = await db.query<{ email: string; name: string }>('SELECT email, name FROM users ORDER BY id');
+    assert.equal(names.map((n) => n.name), ['ana.diop', 'kofi']);
 
-      // Same schema as a database pgstrata built from scratch, apart from alembic_version.
-      assert.is((await cli(built, 'up')).status, 0);
-      assert.fixture(await schemaDump(db.url, ['--exclude-table=alembic_version']), await schemaDump(built.url));
-    });
-  } finally {
-    await built.drop();
-  }
-});
+    // Same schema as a database pgstrata built from scratch, apart from alembic_version.
+    assert.is((await cli(built, 'up')).status, 0);
+    assert.fixture(await schemaDump(db.url, ['--exclude-table=alembic_version']), await schemaDump(built.url));
+  }),
+);
 
 test.run();

@@ -2,7 +2,7 @@
 // the Mermaid / dot pictures, pure where possible and on PostgreSQL for the applied marks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RevisionGraph, type GraphNode } from '../src/runner/graph.js';
 import { drawGraph, graphText } from '../src/runner/render/ascii.js';
@@ -90,9 +90,13 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
     const orders = await newRevision(sql, 'add orders', 'orders');
     const audit = await newRevision(sql, 'audit table', 'audit', 'd3ea');
     const heads = await cli(sql, 'heads', '--json');
+    assert.is(heads.status, 0, heads.stderr);
     assert.equal(JSON.parse(heads.stdout).heads.map((h: { revision: string }) => h.revision).sort(), [orders, audit].sort());
+    const files = readdirSync(join(sql.dir, 'up')).length;
     const single = await cli(sql, 'new', 'needs one head');
     assert.is(single.status, 2, 'new without --parent refuses while there are two heads');
+    assert.match(single.stderr, `there are 2 heads (${[orders, audit].sort().join(', ')}); a new revision needs one parent`);
+    assert.is(readdirSync(join(sql.dir, 'up')).length, files, 'the refused new wrote no file');
 
     const branches = JSON.parse((await cli(sql, 'branches', '--json')).stdout).branchPoints;
     assert.is(branches.length, 1);
@@ -119,6 +123,7 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
     await withDatabase(async (db) => {
       assert.is((await cli(sql, '--url', db.url, 'up', audit)).status, 0);
       const marked = await cli(sql, '--url', db.url, 'history');
+      assert.is(marked.status, 0, marked.stderr);
       assert.match(marked.stdout, `${audit} (current)`);
       assert.match(marked.stdout, /^\* +2c43863b5e49/m);
       assert.match(marked.stdout, /^[| ]*o[| ]* +f45c116fedf1/m);
@@ -129,6 +134,7 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
       assert.is(rows.length, 6);
       assert.equal(rows.find((r) => r.revision === m.revision)?.down_revision, m.parents);
       const picture = await cli(sql, '--url', db.url, 'graph');
+      assert.is(picture.status, 0, picture.stderr);
       assert.match(picture.stdout, `class r_2c43863b5e49,`);
       assert.match(picture.stdout, / applied$/m);
       const tables = await db.query("SELECT 1 FROM pg_tables WHERE tablename IN ('orders', 'audit')");

@@ -7,6 +7,7 @@ import { lockKey } from '../src/runner/lock.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { tempSql, type TempSql } from './helpers/migrations.js';
 import { withDatabase, type TestDatabase } from './helpers/postgres.js';
+import { eventually } from './helpers/process.js';
 
 const KEY = String(lockKey('public', 'pgstrata_version'));
 
@@ -34,13 +35,15 @@ async function locks(sql: TempSql, db: TestDatabase): Promise<Report> {
   return JSON.parse(r.stdout) as Report;
 }
 
-/** Polls `locks --json` until `done` says the report is complete. */
-async function waitForLocks(sql: TempSql, db: TestDatabase, done: (r: Report) => boolean): Promise<Report> {
-  for (;;) {
-    const r = await locks(sql, db);
-    if (done(r)) return r;
-    await new Promise((res) => setTimeout(res, 50));
-  }
+/** Polls `locks --json` until `done` says the report is complete; fails after a minute rather than hang. */
+function waitForLocks(sql: TempSql, db: TestDatabase, done: (r: Report) => boolean): Promise<Report> {
+  let last: Report | undefined;
+  return eventually('the expected lock report', async () => {
+    last = await locks(sql, db);
+    return done(last) ? last : undefined;
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}; last report: ${JSON.stringify(last)}`);
+  });
 }
 
 const history = () => tempSql([{ revision: 'a1', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }]);
@@ -56,6 +59,8 @@ test('locks shows the holder, a polling runner and a session blocked in pg_advis
       const blocked = await connect(db, 'ops-console');
       const blockedPid = await pidOf(blocked);
       const blockedDone = blocked.query(`SELECT pg_advisory_lock(${KEY}), pg_advisory_unlock(${KEY})`);
+      // Should an assertion fail, dropping the database ends this query: report the failure, not an unhandled rejection.
+      blockedDone.catch(() => {});
 
       const report = await waitForLocks(sql, db, (r) => r.waiters.length === 2);
       assert.equal(report.holders.map((h) => [h.pid, h.applicationName, h.state]), [[stalePid, 'pgstrata', 'idle']]);
@@ -71,6 +76,7 @@ test('locks shows the holder, a polling runner and a session blocked in pg_advis
       assert.is(tooRecent.status, 5);
       assert.match(tooRecent.stderr, `pid ${stalePid} (application_name pgstrata) has been idle for`);
       assert.is((await locks(sql, db)).holders[0]?.pid, stalePid, 'still held');
+      assert.equal(await db.query("SELECT 1 FROM pg_tables WHERE tablename = 't'"), [], 'the waiting runner has applied nothing yet');
 
       const released = await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s');
       assert.is(released.status, 0, released.stderr);
@@ -82,6 +88,7 @@ test('locks shows the holder, a polling runner and a session blocked in pg_advis
       await blocked.end();
       await stale.end().catch(() => {});
       const after = await cli(sql, db, 'locks', '--release-stale');
+      assert.is(after.status, 0, after.stderr);
       assert.match(after.stdout, 'Nobody holds the migration lock');
     });
   } finally {
@@ -94,10 +101,13 @@ test('--release-stale refuses a holder that is not pgstrata, and one that is wor
   try {
     await withDatabase(async (db) => {
       const other = await connect(db, 'psql');
+      const otherPid = await pidOf(other);
       await other.query(`SELECT pg_advisory_lock(${KEY})`);
       const notOurs = await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s');
       assert.is(notOurs.status, 5);
-      assert.match(notOurs.stderr, 'is not a pgstrata runner');
+      assert.match(notOurs.stderr, `pid ${otherPid} (application_name psql) is not a pgstrata runner`);
+      assert.equal((await locks(sql, db)).holders.map((h) => h.pid), [otherPid], 'the lock stays held');
+      assert.equal(await db.query<{ n: string }>('SELECT count(*)::text AS n FROM pg_stat_activity WHERE pid = $1', [otherPid]), [{ n: '1' }], 'its backend was not terminated');
       await other.end();
 
       const busy = await connect(db, 'pgstrata');
@@ -108,6 +118,7 @@ test('--release-stale refuses a holder that is not pgstrata, and one that is wor
       const working = await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s');
       assert.is(working.status, 5);
       assert.match(working.stderr, `pid ${busyPid} (application_name pgstrata) is active (SELECT pg_sleep(600)): it is working, not stale`);
+      assert.equal((await locks(sql, db)).holders.map((h) => h.pid), [busyPid], 'the lock stays held');
       await db.query('SELECT pg_cancel_backend($1)', [busyPid]);
       await sleeping;
       await busy.end();

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { tempSql, upText, type MigrationSpec, type TempSql } from './helpers/migrations.js';
 import { withDatabase, type TestDatabase } from './helpers/postgres.js';
+import { eventually } from './helpers/process.js';
 import { checksum } from '../src/runner/checksum.js';
 
 const table: MigrationSpec = {
@@ -115,7 +116,10 @@ test('resolve --rolled-back makes a dirty revision pending again; resolve --appl
     const notDirty = await cli(sql, db, 'resolve', 'a1', '--applied');
     assert.is(notDirty.status, 2);
     assert.match(notDirty.stderr, 'a1 is applied, not dirty');
-    assert.is((await cli(sql, db, 'resolve', 'b2')).status, 2, 'one of --applied / --rolled-back is required');
+    const neither = await cli(sql, db, 'resolve', 'b2');
+    assert.is(neither.status, 2, 'one of --applied / --rolled-back is required');
+    assert.match(neither.stderr, 'resolve needs exactly one of --applied or --rolled-back');
+    assert.is((await rowOf(db, 'b2'))?.state, 'failed', 'a refused resolve changes nothing');
 
     // The operator undoes what ran, then says so.
     await db.query('DROP INDEX CONCURRENTLY t_b_unique');
@@ -154,14 +158,11 @@ test('an interrupted run stays marked running; --resume continues with the not-y
   await withHistory([table, slow], async (sql, db) => {
     const run = cli(sql, db, 'up');
     // The runner's backend dies in the middle of statement 2, as on a server crash or failover.
-    let killed = 0;
-    while (killed === 0) {
-      const rows = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(600)' AND state = 'active'");
-      for (const r of rows) killed += (await db.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [r.pid]))[0]?.ok ? 1 : 0;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const sleeper = await waitFor(db, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(600)' AND state = 'active'");
+    assert.equal(await db.query('SELECT pg_terminate_backend($1) AS ok', [sleeper]), [{ ok: true }]);
     const result = await run;
-    assert.is.not(result.status, 0);
+    assert.is(result.status, 1, result.stderr);
+    assert.match(result.stderr, 'ERROR 57P01: terminating connection due to administrator command');
     const row = await rowOf(db, 'b2');
     assert.equal([row?.state, row?.statements_done, row?.statements_total], ['running', 1, 3]);
 
@@ -244,14 +245,8 @@ test('CREATE INDEX CONCURRENTLY finishes while another runner waits for the lock
 });
 
 /** Polls until `sql` returns a row; returns its pid. Fails after a minute rather than hang the suite. */
-async function waitFor(db: TestDatabase, sql: string): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const rows = await db.query<{ pid: number }>(sql);
-    if (rows[0]) return rows[0].pid;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for: ${sql}`);
+function waitFor(db: TestDatabase, sql: string): Promise<number> {
+  return eventually(sql, async () => (await db.query<{ pid: number }>(sql))[0]?.pid);
 }
 
 test('status reads a version table from before the journal columns; up upgrades it in place', async () => {

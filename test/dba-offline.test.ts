@@ -9,7 +9,7 @@ import pg from 'pg';
 import { runCli } from './helpers/cli.js';
 import { tempSql, type TempSql } from './helpers/migrations.js';
 import { psqlFile, schemaDump } from './helpers/pgtools.js';
-import { createDatabase, withDatabase, type TestDatabase } from './helpers/postgres.js';
+import { withDatabase, withTwoDatabases, type TestDatabase } from './helpers/postgres.js';
 import { lockKey } from '../src/runner/lock.js';
 
 /** The Genesis history plus a revision outside a transaction, so both kinds of step are covered. */
@@ -47,19 +47,10 @@ async function versionRows(db: TestDatabase) {
   return { rows, log };
 }
 
-async function twoDatabases(fn: (offline: TestDatabase, online: TestDatabase) => Promise<void>): Promise<void> {
-  const online = await createDatabase();
-  try {
-    await withDatabase((offline) => fn(offline, online));
-  } finally {
-    await online.drop();
-  }
-}
-
 test('up --sql run with psql and up online leave identical schemas and version rows; likewise down --sql', async () => {
   const sql = genesisPlusIndexes();
   try {
-    await twoDatabases(async (offline, online) => {
+    await withTwoDatabases(async (offline, online) => {
       const script = await runCli(['--dir', sql.dir, 'up', '--sql']);
       assert.is(script.status, 0, script.stderr);
       assert.match(script.stdout, /^BEGIN;$/m);
@@ -104,7 +95,9 @@ test('up --sql --url starts from what the database has applied, read-only', asyn
       const script = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--sql', 'f45c116fedf1']);
       assert.is(script.status, 0, script.stderr);
       assert.match(script.stdout, '--   up   f45c116fedf1');
+      assert.match(script.stdout, '-- up f45c116fedf1: ');
       assert.not.match(script.stdout, '-- up 2c43863b5e49');
+      assert.not.match(script.stdout, /^--\s+up\s+(2c43863b5e49|d3ea4d165475)/m, 'applied revisions are not in the script');
       assert.not.match(script.stdout, 'e1a2b3c4d5e6');
       assert.equal(await versionRows(db), before, 'generating the script wrote nothing');
       const ran = await runScript(db.url, script.stdout);
@@ -113,6 +106,7 @@ test('up --sql --url starts from what the database has applied, read-only', asyn
 
       // With no database at all, the script starts from base.
       const fresh = await runCli(['--dir', sql.dir, 'up', '--sql', 'f45c116fedf1']);
+      assert.is(fresh.status, 0, fresh.stderr);
       assert.match(fresh.stdout, '-- up 2c43863b5e49');
     });
   } finally {
@@ -124,27 +118,35 @@ test('a script stops before changing anything when the database is not where it 
   const sql = tempSql([], { copyGenesis: true });
   try {
     await withDatabase(async (db) => {
-      const fromBase = (await runCli(['--dir', sql.dir, 'up', '--sql'])).stdout;
+      const fromBaseRun = await runCli(['--dir', sql.dir, 'up', '--sql']);
+      assert.is(fromBaseRun.status, 0, fromBaseRun.stderr);
+      const fromBase = fromBaseRun.stdout;
       assert.is((await runCli(['--dir', sql.dir, '--url', db.url, 'up', '2c43863b5e49'])).status, 0);
+      const schemaBefore = await schemaDump(db.url);
       const wrongStart = await runScript(db.url, fromBase);
-      assert.is.not(wrongStart.status, 0);
+      assert.is(wrongStart.status, 3, 'psql -v ON_ERROR_STOP=1 stops the script with an error');
       assert.match(wrongStart.stderr, 'pgstrata.database_is_not_where_this_script_starts');
       assert.equal((await versionRows(db)).rows.map((r) => r.revision), ['2c43863b5e49']);
+      assert.fixture(await schemaDump(db.url), schemaBefore, 'the script changed nothing');
 
-      const rest = (await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--sql'])).stdout;
+      const restRun = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--sql']);
+      assert.is(restRun.status, 0, restRun.stderr);
+      const rest = restRun.stdout;
       const holder = new pg.Client({ connectionString: db.url });
       await holder.connect();
       try {
         await holder.query('SELECT pg_advisory_lock($1::bigint)', [String(lockKey('public', 'pgstrata_version'))]);
         const locked = await runScript(db.url, rest);
-        assert.is.not(locked.status, 0);
+        assert.is(locked.status, 3, 'psql -v ON_ERROR_STOP=1 stops the script with an error');
         assert.match(locked.stderr, 'pgstrata.another_runner_holds_the_migration_lock');
         assert.equal((await versionRows(db)).rows.length, 1);
+        assert.fixture(await schemaDump(db.url), schemaBefore, 'the script changed nothing');
       } finally {
         await holder.end();
       }
-      assert.is((await runScript(db.url, rest)).status, 0);
-      assert.is((await versionRows(db)).rows.length, 3);
+      const ran = await runScript(db.url, rest);
+      assert.is(ran.status, 0, ran.stderr);
+      assert.equal((await versionRows(db)).rows.map((r) => r.revision), ['2c43863b5e49', 'd3ea4d165475', 'f45c116fedf1']);
     });
   } finally {
     sql.remove();
@@ -165,6 +167,7 @@ test('--dry-run prints the plan in order and executes nothing, not even the vers
       assert.equal(tables, []);
       const usage = await runCli(['--dir', sql.dir, 'up', '--sql', '--dry-run']);
       assert.is(usage.status, 2);
+      assert.match(usage.stderr, '--sql and --dry-run: choose one');
       const from = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--from', 'base']);
       assert.is(from.status, 2);
       assert.match(from.stderr, '--from goes with --sql');

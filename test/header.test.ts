@@ -31,6 +31,7 @@ test('the header ends at the first line that is not a key: value comment', () =>
   const { header, problems } = parseUpHeader('-- revision: a1\n-- down_revision: none\n\n-- transaction: none\nSELECT 1;', 'f.sql');
   assert.equal(problems, []);
   assert.ok(header.transactional, 'a key after the blank line is an ordinary comment');
+  assert.is(parseUpHeader('-- revision: a1\n-- down_revision: none\n-- transaction: none\nSELECT 1;', 'f.sql').header.transactional, false, 'the same key inside the header is read');
 });
 
 test('a missing header is reported at line 1', () => {
@@ -45,6 +46,13 @@ test('bad values, duplicates and invalid ids are reported', () => {
   const { problems } = parseUpHeader('-- revision: a-b\n-- down_revision: x, x\n-- transaction: maybe\n-- lock_timeout: soon\n-- message: m\n-- message: n\n', 'f.sql');
   const lines = problems.map((p) => p.line);
   assert.ok(lines.includes(1) && lines.includes(2) && lines.includes(3) && lines.includes(4) && lines.includes(6), JSON.stringify(problems));
+  assert.equal(problems.map((p) => [p.line, p.message]), [
+    [1, 'revision "a-b" is not a valid id'],
+    [2, 'down_revision lists "x" twice'],
+    [3, 'transaction: "maybe" is not understood'],
+    [4, 'lock_timeout: "soon" is not a duration'],
+    [6, 'header key "message" appears more than once'],
+  ]);
 });
 
 test('CRLF headers parse like LF headers', () => {
@@ -57,6 +65,8 @@ test('a down file may only declare transaction: none', () => {
   assert.is(parseDownHeader('-- transaction: none\nDROP INDEX CONCURRENTLY i;', 'd.sql').header.transactional, false);
   assert.is(parseDownHeader('DROP TABLE t;', 'd.sql').header.transactional, true);
   assert.is(parseDownHeader('-- transaction: later\n', 'd.sql').problems.length, 1);
+  assert.equal(parseDownHeader('-- transaction: later\n', 'd.sql').problems.map((p) => [p.file, p.line, p.message]), [['d.sql', 1, 'transaction: "later" is not understood']]);
+  assert.equal(parseDownHeader('-- transaction: none\nDROP INDEX CONCURRENTLY i;', 'd.sql').problems, []);
 });
 
 test.run();

@@ -46,6 +46,10 @@ test('invalid files are refused before the database is touched', async () => {
     const db = newDb();
     const e = await migrate(db, { dir: sql.dir }).then(() => undefined, (err: unknown) => err);
     assert.ok(e instanceof SourceError);
+    assert.equal(e.problems.map((p) => [p.file.replace(/.*[\\/]up[\\/]/, 'up/'), p.line, p.message]), [
+      ['up/a1_x.sql', 1, 'missing header line "-- revision: <id>"'],
+      ['up/a1_x.sql', 1, 'missing header line "-- down_revision: <parent>"'],
+    ]);
     assert.equal(db.public.many("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"), []);
   } finally {
     sql.remove();

@@ -1,27 +1,42 @@
 // The embedded default: no URL means PGlite in ./.pgstrata/dev, held by one process at a time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
+import { runCli, startCli, type LiveCli } from './helpers/cli.js';
 import { GENESIS_DIR } from './helpers/migrations.js';
+
+const WAITING = /another pgstrata process has this PGlite directory open; waiting/;
 
 test('with no URL, up applies sql/ to ./.pgstrata/dev; two processes at once take turns', async () => {
   const project = mkdtempSync(join(tmpdir(), 'pgstrata-project-'));
+  let runs: LiveCli[] = [];
   try {
     cpSync(GENESIS_DIR, join(project, 'sql'), { recursive: true });
-    const [a, b] = await Promise.all([runCli(['up', '--log-level', 'info'], { cwd: project }), runCli(['up', '--log-level', 'info'], { cwd: project })]);
-    assert.is(a.status, 0, a.stderr);
-    assert.is(b.status, 0, b.stderr);
-    const applied = [a.stdout, b.stdout].join('\n').match(/up {3}\w+/g) ?? [];
+    // The directory is held (by this live process) when both start, so both must wait for it:
+    // whatever the timing, neither may open it while it is held.
+    mkdirSync(join(project, '.pgstrata'));
+    const lock = join(project, '.pgstrata', 'dev.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+    runs = [0, 1].map(() => startCli(['up', '--log-level', 'info', '--lock-timeout', '2m'], { cwd: project }));
+    await Promise.all(runs.map((r) => r.waitFor(WAITING)));
+    assert.not.ok(existsSync(join(project, '.pgstrata', 'dev', 'PG_VERSION')), 'nobody opened the directory while it was held');
+    rmSync(lock);
+    const [a, b] = await Promise.all(runs.map((r) => r.done));
+    assert.is(a!.status, 0, a!.stderr);
+    assert.is(b!.status, 0, b!.stderr);
+    const applied = [a!.stdout, b!.stdout].join('\n').match(/up {3}\w+/g) ?? [];
     assert.equal(applied.sort(), ['up   2c43863b5e49', 'up   d3ea4d165475', 'up   f45c116fedf1'], 'each revision applied once, by one of them');
-    assert.ok(/PGlite directory open; waiting/.test(a.stderr + b.stderr), 'the second process said it waited');
+    assert.ok(WAITING.test(a!.stderr) && WAITING.test(b!.stderr), 'both processes said they waited');
     assert.ok(existsSync(join(project, '.pgstrata', 'dev', 'PG_VERSION')));
-    assert.not.ok(existsSync(join(project, '.pgstrata', 'dev.lock')), 'the lock file is gone after both exit');
+    assert.not.ok(existsSync(lock), 'the lock file is gone after both exit');
     const status = await runCli(['current'], { cwd: project });
+    assert.is(status.status, 0, status.stderr);
     assert.is(status.stdout.trim(), 'f45c116fedf1');
   } finally {
+    for (const r of runs) r.child.kill('SIGKILL');
+    await Promise.all(runs.map((r) => r.done.catch(() => undefined)));
     rmSync(project, { recursive: true, force: true });
   }
 });

@@ -22,7 +22,9 @@ test('a direct connection: the announced pid is the backend pid, no probe', asyn
 });
 
 test('a session pooler: another client gets another session, and this one keeps its own', async () => {
-  await assertSessionPinned(source(123456, [41, 41], 42), 'db');
+  const s = source(123456, [41, 41], 42);
+  await assertSessionPinned(s, 'db');
+  assert.is(s.probes, 1, 'an announced pid that is not the backend pid is checked with a probe');
 });
 
 test('a transaction pooler that hands this session to the probe is refused', async () => {
@@ -34,6 +36,8 @@ test('a transaction pooler that hands this session to the probe is refused', asy
 
 test('a transaction pooler that moves this client between calls is refused', async () => {
   const e = await assertSessionPinned(source(123456, [41, 43], 42), 'db').catch((x: unknown) => x);
+  assert.instance(e, SessionPoolingError);
+  assert.is((e as SessionPoolingError).exitStatus, 2);
   assert.match((e as Error).message, /moved from server session 41 to 43/);
 });
 

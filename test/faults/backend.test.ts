@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDatabase, type TestDatabase } from '../helpers/postgres.js';
@@ -81,6 +82,10 @@ console.log('holding ' + r.rows[0].pid); setInterval(() => {}, 1000);`;
       if (m) ok(Number(m[1]));
     });
     child.on('exit', (code) => fail(new Error(`lock holder exited ${code}`)));
+    setTimeout(() => fail(new Error('the lock holder did not take the lock within 60 s')), 60_000).unref();
+  }).catch((e: unknown) => {
+    child.kill('SIGKILL');
+    throw e;
   });
   return { child, pid };
 }
@@ -90,8 +95,9 @@ const jsonWaits = (stderr: string) => stderr.split('\n').filter((l) => l.include
 test('a lock holder process that dies: the waiting runner proceeds once PostgreSQL releases the lock', () =>
   withDatabase(async (db) => {
     const sql = tempSql(sleepyHistory());
-    const holder = await lockHolderProcess(db.url);
+    let holder: Awaited<ReturnType<typeof lockHolderProcess>> | undefined;
     try {
+      holder = await lockHolderProcess(db.url);
       await db.query('CREATE TABLE fault_switch (sleep boolean)');
       const waiter = startCli(['up', '--url', db.url, '--dir', sql.dir, '--lock-timeout', '2min', '--log-level', 'info', '--log-format', 'json']);
       await waiter.waitFor(/"event":"lock-wait"/);
@@ -102,7 +108,7 @@ test('a lock holder process that dies: the waiting runner proceeds once PostgreS
       assert.match(r.stderr, /"event":"lock-acquired"/);
       assert.equal((await db.query<{ n: string }>('SELECT count(*)::text AS n FROM pgstrata_version'))[0]!.n, '3');
     } finally {
-      holder.child.kill('SIGKILL');
+      holder?.child.kill('SIGKILL');
       sql.remove();
     }
   }),
@@ -141,7 +147,7 @@ test('CREATE INDEX CONCURRENTLY runs while a second runner waits for the lock: n
       { revision: 'r2', parents: ['r1'], header: ['transaction: none'], up: 'CREATE INDEX CONCURRENTLY big_v ON big (v);', down: '-- transaction: none\nDROP INDEX CONCURRENTLY big_v;' },
       { revision: 'r3', parents: ['r2'], up: 'CREATE TABLE after_index (id int);', down: 'DROP TABLE after_index;' },
     ]);
-    const writer = new (await import('pg')).default.Client({ connectionString: db.url });
+    const writer = new pg.Client({ connectionString: db.url });
     try {
       assert.is((await runCli(['up', 'r1', '--url', db.url, '--dir', sql.dir])).status, 0);
       // An open write transaction on the table makes the index build wait, so the second runner
@@ -176,7 +182,7 @@ test('statement_timeout and lock_timeout from headers fire, are reported as such
       { revision: 'r1', up: 'CREATE TABLE busy (id int);', down: 'DROP TABLE busy;' },
       { revision: 'r2', parents: ['r1'], header: ['statement_timeout: 300ms'], up: 'CREATE TABLE slow_a (id int);\nSELECT pg_sleep(5);', down: 'DROP TABLE slow_a;' },
     ]);
-    const blocker = new (await import('pg')).default.Client({ connectionString: db.url });
+    const blocker = new pg.Client({ connectionString: db.url });
     try {
       let r = await runCli(['up', '--url', db.url, '--dir', sql.dir]);
       assert.is(r.status, 1, r.stderr);

@@ -11,6 +11,8 @@ import { seededRandom } from '../helpers/random.js';
 
 const KILLS = 50;
 const MIGRATIONS = 100;
+/** Rows each migration inserts after creating its table. */
+const ROWS = 50;
 
 /** Waits until the killed runner's backend has gone: until then its last script may still commit. */
 async function backendsGone(db: TestDatabase): Promise<void> {
@@ -22,26 +24,32 @@ async function backendsGone(db: TestDatabase): Promise<void> {
 
 /** Version rows against the tables that exist, read in one snapshot; returns how many are applied. */
 async function assertConsistent(db: TestDatabase, context: string): Promise<number> {
-  const [row] = await db.query<{ versions: string[] | null; tables: string[]; halfmade: string[] }>(`
+  const [row] = await db.query<{ versions: string[] | null; tables: string[]; halfmade: string[]; underfilled: string[] }>(`
     SELECT (SELECT array_agg(revision ORDER BY revision) FROM pgstrata_version) AS versions,
            (SELECT coalesce(array_agg('r' || lpad(substr(tablename::text, 3), 6, '0') ORDER BY 1), '{}') FROM pg_tables
              WHERE schemaname = 'public' AND tablename LIKE 't\\_%') AS tables,
            (SELECT coalesce(array_agg(relname::text), '{}') FROM pg_class c WHERE relkind = 'r' AND relname LIKE 't\\_%'
-             AND NOT EXISTS (SELECT 1 FROM pg_class k WHERE k.relname = c.relname || '_pkey')) AS halfmade`).catch(async (e: { code?: string }) => {
+             AND NOT EXISTS (SELECT 1 FROM pg_class k WHERE k.relname = c.relname || '_pkey')) AS halfmade,
+           (SELECT coalesce(array_agg(tablename::text ORDER BY 1), '{}') FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't\\_%'
+             AND (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM public.%I', tablename), false, true, '')))[1]::text::int <> ${ROWS}) AS underfilled`).catch(async (e: { code?: string }) => {
     if (e.code !== '42P01') throw e;
     // No version table yet: then no migration may have run either.
-    return db.query<{ versions: null; tables: string[]; halfmade: string[] }>("SELECT NULL AS versions, coalesce(array_agg(tablename::text), '{}') AS tables, '{}'::text[] AS halfmade FROM pg_tables WHERE schemaname = 'public'");
+    return db.query<{ versions: null; tables: string[]; halfmade: string[]; underfilled: string[] }>(
+      "SELECT NULL AS versions, coalesce(array_agg(tablename::text), '{}') AS tables, '{}'::text[] AS halfmade, '{}'::text[] AS underfilled FROM pg_tables WHERE schemaname = 'public'",
+    );
   });
   const versions = row!.versions ?? [];
   assert.equal(versions, [...row!.tables].sort(), `${context}: version rows match the tables that exist`);
   assert.equal(row!.halfmade, [], `${context}: no table exists without its primary key (nothing half-applied)`);
+  // CREATE TABLE alone is atomic; the INSERT after it in the same migration is what a torn commit would lose.
+  assert.equal(row!.underfilled, [], `${context}: every table holds the ${ROWS} rows its migration inserted (nothing half-applied)`);
   return versions.length;
 }
 
 test(`kill -9 at ${KILLS} random moments of a ${MIGRATIONS}-migration run: consistent after each, and a rerun completes`, async () => {
   const random = seededRandom();
   process.stderr.write(`  (FAULT_SEED=${random.seed})\n`);
-  const history = linearHistory(MIGRATIONS).map((m, i) => ({ ...m, up: `${m.up}\nINSERT INTO t_${i + 1} SELECT g, md5(g::text) FROM generate_series(1, 50) g;` }));
+  const history = linearHistory(MIGRATIONS).map((m, i) => ({ ...m, up: `${m.up}\nINSERT INTO t_${i + 1} SELECT g, md5(g::text) FROM generate_series(1, ${ROWS}) g;` }));
   const sql = tempSql(history);
   const partial: number[] = [];
   try {

@@ -36,11 +36,16 @@ test('transaction pooling: a lone runner stops with exit 2 and a clear error bef
       try {
         const r = await runCli(['up', '--url', bouncer.url(db.name), '--dir', sql.dir]);
         assert.is(r.status, 2, r.stderr);
+        assert.not.match(r.stdout, /up {3}r\d+/, 'no step was reported as applied');
         assert.match(r.stderr, /goes through a pooler that shares server sessions between clients \(PgBouncer in transaction or statement pool mode\?\)/);
         assert.match(r.stderr, /Nothing was applied/);
         assert.equal(await relations(db), [], 'no version table, no migration: zero writes');
         const status = await runCli(['status', '--url', bouncer.url(db.name), '--dir', sql.dir]);
         assert.is(status.status, 0, 'read-only commands need no lock and work through it');
+        const report = await runCli(['status', '--json', '--url', bouncer.url(db.name), '--dir', sql.dir]);
+        assert.is(report.status, 0, report.stderr);
+        assert.equal(JSON.parse(report.stdout).pending, linearHistory(MIGRATIONS).map((m) => m.revision), 'status reads the database through the pooler: everything pending');
+        assert.equal(await relations(db), [], 'status wrote nothing either');
       } finally {
         sql.remove();
       }

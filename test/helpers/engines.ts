@@ -1,15 +1,11 @@
 // The three engines, each opened on a fresh, isolated place: a new database on the server, a new
 // schema in the shared PGlite, a new pg-mem instance.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Engine } from '../../src/runner/engines/engine.js';
 import { PostgresEngine } from '../../src/runner/engines/postgres.js';
 import { PGliteEngine } from '../../src/runner/engines/pglite.js';
 import { PgMemEngine } from '../../src/runner/engines/pgmem.js';
 import { createDatabase } from './postgres.js';
-import { sharedPGlite } from './pglite.js';
-import { randomBytes } from 'node:crypto';
-import { FIXTURES_DIR } from './migrations.js';
+import { openPGliteSchema } from './pglite.js';
 
 export interface OpenEngine {
   engine: Engine;
@@ -28,18 +24,18 @@ export const harnesses: EngineHarness[] = [
     name: 'postgres',
     async open() {
       const db = await createDatabase();
-      const engine = await PostgresEngine.connect(db.url);
+      const engine = await PostgresEngine.connect(db.url).catch(async (e: unknown) => {
+        await db.drop();
+        throw e;
+      });
       return { engine, schema: 'public', cleanup: async () => (await engine.close().catch(() => {}), await db.drop()) };
     },
   },
   {
     name: 'pglite',
     async open() {
-      const db = await sharedPGlite();
-      const schema = `t_${randomBytes(4).toString('hex')}`;
-      await db.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
-      const engine = PGliteEngine.fromInstance(db);
-      return { engine, schema, cleanup: async () => void (await db.exec(`ROLLBACK; RESET search_path; DROP SCHEMA ${schema} CASCADE`).catch(() => db.exec(`RESET search_path; DROP SCHEMA ${schema} CASCADE`))) };
+      const { db, schema, drop } = await openPGliteSchema();
+      return { engine: PGliteEngine.fromInstance(db), schema, cleanup: drop };
     },
   },
   {
@@ -52,7 +48,7 @@ export const harnesses: EngineHarness[] = [
   },
 ];
 
-export const genesisRows = (): string => readFileSync(join(FIXTURES_DIR, 'genesis-rows.sql'), 'utf8');
+export { genesisRows } from './migrations.js';
 
 /** Tables and columns in a schema, in column order: comparable within one engine. */
 export async function columnSnapshot(engine: Engine, schema: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 // Temporary sql/ folders written from a compact description, for tests and benchmarks.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 /** The repository's own sql/ (the Genesis history). */
 export const GENESIS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../sql');
 export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures');
+
+/** Rows for the Genesis tables at 2c43863b5e49 (test/fixtures/genesis-rows.sql). */
+export const genesisRows = (): string => readFileSync(join(FIXTURES_DIR, 'genesis-rows.sql'), 'utf8');
 
 export interface MigrationSpec {
   revision: string;

@@ -64,16 +64,31 @@ export async function startPgBouncer(poolMode: 'session' | 'transaction', poolSi
   }
   const child: ChildProcess = spawn(exe, [...(asRoot ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      if (/listening on 127\.0\.0\.1:\d+/.test(log)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`pgbouncer exited with status ${code} before listening:\n${log}`)));
-    setTimeout(() => reject(new Error(`pgbouncer did not start listening within 10 s:\n${log}`)), 10_000).unref();
-  });
+  let startTimer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        log += d.toString();
+        if (/listening on 127\.0\.0\.1:\d+/.test(log)) resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.on('error', reject);
+      child.on('exit', (code) => reject(new Error(`pgbouncer exited with status ${code} before listening:\n${log}`)));
+      startTimer = setTimeout(() => reject(new Error(`pgbouncer did not start listening within 10 s:\n${log}`)), 10_000);
+    });
+  } catch (e) {
+    // Leave nothing behind: neither a pgbouncer still starting nor its temp dir.
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  } finally {
+    clearTimeout(startTimer);
+  }
   return {
     url(database) {
       const u = new URL(SERVER_URL);
@@ -83,7 +98,7 @@ export async function startPgBouncer(poolMode: 'session' | 'transaction', poolSi
       return u.toString();
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

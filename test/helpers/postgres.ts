@@ -58,3 +58,8 @@ export async function withDatabase<T>(fn: (db: TestDatabase) => Promise<T>): Pro
     await db.drop();
   }
 }
+
+/** Two databases (to build one way and another, and compare), both dropped whatever happens. */
+export function withTwoDatabases<T>(fn: (a: TestDatabase, b: TestDatabase) => Promise<T>): Promise<T> {
+  return withDatabase((a) => withDatabase((b) => fn(a, b)));
+}
