@@ -3,7 +3,7 @@
 // 0-based code-point offset; everything here is turned into UTF-16 indices and 1-based
 // line/column as an editor shows them.
 import type { Problem } from './errors.js';
-import { lineColumnAtCodePoint } from './text.js';
+import { ByteCursor, lineColumnAtCodePoint } from './text.js';
 
 export interface ParsedStatement {
   /** The node's type, e.g. 'IndexStmt', 'AlterTableStmt'. */
@@ -27,34 +27,6 @@ async function parser(): Promise<LibPgQuery> {
     return m;
   });
   return loaded;
-}
-
-/**
- * Maps increasing UTF-8 byte offsets to UTF-16 indices and editor lines/columns (code points) in
- * one forward pass over the file, however many statements it holds.
- */
-class ByteCursor {
-  private byte = 0;
-  private index = 0;
-  private line = 1;
-  private column = 1;
-  constructor(private readonly text: string) {}
-
-  at(target: number): { index: number; line: number; column: number } {
-    if (target < this.byte) Object.assign(this, { byte: 0, index: 0, line: 1, column: 1 });
-    while (this.byte < target && this.index < this.text.length) {
-      const c = this.text.codePointAt(this.index)!;
-      this.byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-      this.index += c >= 0x10000 ? 2 : 1;
-      if (c === 10) {
-        this.line++;
-        this.column = 1;
-      } else {
-        this.column++;
-      }
-    }
-    return { index: this.index, line: this.line, column: this.column };
-  }
 }
 
 export type ParseOutcome = { ok: true; statements: ParsedStatement[] } | { ok: false; problem: Problem };

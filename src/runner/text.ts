@@ -51,8 +51,36 @@ export function lineColumnAtCodePoint(text: string, offset: number): LineColumn 
 
 /** Line and column of a 0-based UTF-8 byte offset (libpg-query reports those). */
 export function lineColumnAtByte(text: string, byteOffset: number): LineColumn {
-  const prefix = Buffer.from(text, 'utf8').subarray(0, byteOffset).toString('utf8');
-  return lineColumnAtCodePoint(text, codePointLength(prefix));
+  const { line, column } = new ByteCursor(text).at(byteOffset);
+  return { line, column };
+}
+
+/**
+ * Maps increasing UTF-8 byte offsets to UTF-16 indices and editor lines/columns (code points) in
+ * one forward pass over the file, however many statements it holds.
+ */
+export class ByteCursor {
+  private byte = 0;
+  private index = 0;
+  private line = 1;
+  private column = 1;
+  constructor(private readonly text: string) {}
+
+  at(target: number): { index: number; line: number; column: number } {
+    if (target < this.byte) Object.assign(this, { byte: 0, index: 0, line: 1, column: 1 });
+    while (this.byte < target && this.index < this.text.length) {
+      const c = this.text.codePointAt(this.index)!;
+      this.byte += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      this.index += c >= 0x10000 ? 2 : 1;
+      if (c === 10) {
+        this.line++;
+        this.column = 1;
+      } else {
+        this.column++;
+      }
+    }
+    return { index: this.index, line: this.line, column: this.column };
+  }
 }
 
 /** 1-based line of a 0-based UTF-16 index, for problems found by string scanning. */
