@@ -2,7 +2,7 @@
 // with psql leaves the same schema (pg_dump --schema-only) and version rows as running online.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -108,6 +108,27 @@ test('up --sql --url starts from what the database has applied, read-only', asyn
       const fresh = await runCli(['--dir', sql.dir, 'up', '--sql', 'f45c116fedf1']);
       assert.is(fresh.status, 0, fresh.stderr);
       assert.match(fresh.stdout, '-- up 2c43863b5e49');
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
+test('up --sql --url refuses, as up does, when an applied file changed since it ran', async () => {
+  const sql = genesisPlusIndexes();
+  try {
+    await withDatabase(async (db) => {
+      assert.is((await runCli(['--dir', sql.dir, '--url', db.url, 'up', 'd3ea4d165475'])).status, 0);
+      const file = join(sql.dir, 'up', '2c43863b5e49_initial_migration.sql');
+      writeFileSync(file, `${readFileSync(file, 'utf8')}\nCREATE INDEX ix_users_created ON users (created_at);\n`);
+      const refused = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--sql']);
+      assert.is(refused.status, 4, refused.stderr);
+      assert.match(refused.stderr, '2c43863b5e49_initial_migration.sql: changed since it was applied (revision 2c43863b5e49)');
+      assert.is(refused.stdout, '', 'no script is printed');
+      const allowed = await runCli(['--dir', sql.dir, '--url', db.url, 'up', '--sql', '--allow-drift']);
+      assert.is(allowed.status, 0, allowed.stderr);
+      assert.match(allowed.stdout, '-- up f45c116fedf1: ');
+      assert.not.match(allowed.stdout, '-- up 2c43863b5e49');
     });
   } finally {
     sql.remove();

@@ -58,6 +58,8 @@ export async function offlineScript(runner: Runner, options: OfflineOptions): Pr
     // Read-only: no lock, and no version table created.
     ({ graph, appliedSet: applied } = await runner.session(history, false, async (s) => {
       refuseDirty(s.dirty, `${options.direction} --sql`);
+      // As online: an up from a database whose applied files changed or vanished stops here.
+      if (options.direction === 'up') runner.checkDrift(s);
       return s;
     }));
     source = `the version table of ${runner.engine.description}`;

@@ -160,7 +160,8 @@ export class Runner {
     );
   }
 
-  private checkDrift(s: Session): void {
+  /** Stops with DriftError when applied files changed or vanished, unless allowDrift (then warns). */
+  checkDrift(s: Session): void {
     const drift = findDrift(s.history, s.applied);
     if (drift.length === 0) return;
     if (!this.allowDrift) assertNoDrift(drift);
