@@ -128,6 +128,10 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
       assert.match(marked.stdout, /^\* +2c43863b5e49/m);
       assert.match(marked.stdout, /^[| ]*o[| ]* +f45c116fedf1/m);
       assert.match(marked.stdout, '* applied   o pending');
+      // DATABASE_URL alone is a database URL too, as for every other command.
+      const viaEnv = await runCli(['--dir', sql.dir, 'history'], { env: { DATABASE_URL: db.url } });
+      assert.is(viaEnv.status, 0, viaEnv.stderr);
+      assert.is(viaEnv.stdout, marked.stdout);
       const all = await cli(sql, '--url', db.url, 'up', 'heads');
       assert.is(all.status, 0, all.stderr);
       const rows = await db.query<{ revision: string; down_revision: string[] }>('SELECT revision, down_revision FROM pgstrata_version ORDER BY applied_at, revision');
