@@ -36,12 +36,12 @@ new: build
 
 # The tests need a PostgreSQL server: TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres.
 test: build
-	node --enable-source-maps node_modules/uvu/bin.js dist/test '^[^/]*\.test\.js$$'
+	node scripts/test.mjs dist/test '^[^/]*\.test\.js$$'
 
 # The fault suite: concurrent runners, kill -9, terminated backends, PgBouncer, hostile input.
 # Slower than `make test`; needs the same server and Debian's pgbouncer binary.
 test-faults: build
-	node --enable-source-maps node_modules/uvu/bin.js dist/test/faults '\.test\.js$$'
+	node scripts/test.mjs dist/test/faults '\.test\.js$$'
 
 bench: build
 	node dist/bench/compare.js
