@@ -9,7 +9,7 @@ import { acquireLock, lockKey } from './lock.js';
 import { silentLogger, type Logger } from './logger.js';
 import { planDown, planUp } from './plan.js';
 import { prepareScripts } from './prepare.js';
-import { splitRows, Store, type AppliedRow } from './store.js';
+import { splitRows, Store, type AppliedMark, type AppliedRow } from './store.js';
 
 export interface RunnerOptions {
   /** Folder holding up/ and down/ (default ./sql). */
@@ -53,7 +53,7 @@ export interface RunOptions {
 export interface Session {
   history: History;
   /** Rows in state applied: what planning counts as applied. */
-  applied: AppliedRow[];
+  applied: AppliedMark[];
   appliedSet: Set<string>;
   /** Rows of revisions that stopped part-way (state running or failed). */
   dirty: AppliedRow[];
@@ -134,9 +134,11 @@ export class Runner {
   async session<T>(history: History, write: boolean, fn: (s: Session) => Promise<T>): Promise<T> {
     const load = async (): Promise<Session> => {
       // Writing commands create the tables, or upgrade a version table from an older pgstrata.
-      const rows = (await this.store.readApplied({ ensure: write })) ?? [];
-      const { applied: done, dirty } = splitRows(rows);
-      return { history, applied: done, appliedSet: new Set(done.map((r) => r.revision)), dirty, graph: graphWithApplied(history, rows) };
+      const marks = (await this.store.readMarks({ ensure: write })) ?? [];
+      const { applied: done, dirty: stopped } = splitRows(marks);
+      // Whole rows only when something stopped part-way: their journal says where.
+      const dirty = stopped.length === 0 ? [] : splitRows((await this.store.readApplied()) ?? []).dirty;
+      return { history, applied: done, appliedSet: new Set(done.map((r) => r.revision)), dirty, graph: graphWithApplied(history, marks) };
     };
     if (!write) return fn(await load());
     this.warnAboutEngine();
@@ -170,7 +172,8 @@ export class Runner {
 
   private async execute(s: Session, steps: PlannedStep[], options: RunOptions): Promise<RunResult> {
     // A revision only the database knows (its file gone) has the message recorded when it ran.
-    const recorded = new Map(s.applied.map((r) => [r.revision, r.message]));
+    const orphan = steps.some((st) => !s.history.migrations.has(st.revision));
+    const recorded = new Map(orphan ? ((await this.store.readApplied()) ?? []).map((r) => [r.revision, r.message]) : []);
     const describe = (step: PlannedStep, file: string, transactional: boolean, durationMs?: number): StepResult => ({
       revision: step.revision,
       direction: step.direction,

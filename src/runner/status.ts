@@ -1,11 +1,12 @@
 // Read-only views of where a database stands against the files: no lock, no writes, and no
 // version table created when there is none yet.
-import { findDrift, type History } from './history.js';
+import { findDrift, graphWithApplied, type History } from './history.js';
 import type { DirtyRevision, DriftItem } from './errors.js';
 import { dirtyRevision } from './dirty.js';
 import { lockHolder, lockKey, type LockHolder } from './lock.js';
 import { findGaps, type Gap } from './plan.js';
 import type { Runner } from './runner.js';
+import { splitRows } from './store.js';
 
 export interface RevisionStatus {
   revision: string;
@@ -42,8 +43,10 @@ export interface StatusReport {
 }
 
 export async function status(runner: Runner, history: History = runner.history()): Promise<StatusReport> {
-  // Read-only: no lock, and no version table created.
-  const { applied, dirty, graph } = await runner.session(history, false, async (s) => s);
+  // Read-only: no lock, and no version table created; whole rows, for when and by whom.
+  const all = (await runner.store.readApplied()) ?? [];
+  const { applied, dirty } = splitRows(all);
+  const graph = graphWithApplied(history, all);
   const rows = new Map(applied.map((r) => [r.revision, r]));
   const dirtyRows = new Map(dirty.map((r) => [r.revision, dirtyRevision(r)]));
   const drift = findDrift(history, applied);
