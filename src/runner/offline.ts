@@ -92,7 +92,8 @@ export async function offlineScript(runner: Runner, options: OfflineOptions): Pr
       `ELSE pg_catalog.current_setting('pgstrata.database_is_not_where_this_script_starts') END;`,
   ];
   const results: StepResult[] = [];
-  for (const s of scripts) {
+  for (const prepared of scripts) {
+    const s = prepared.script();
     const m = history.migrations.get(s.revision);
     results.push({ revision: s.revision, direction: s.direction, message: m?.message ?? '', file: s.file, transactional: s.transactional });
     parts.push('', `-- ${s.direction} ${s.revision}: ${m?.message ?? ''} (${s.file}${s.transactional ? '' : ', transaction: none: statement by statement, journalled'})`);

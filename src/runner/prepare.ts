@@ -8,15 +8,31 @@ import { readDown } from './source.js';
 import { downStep, storedDownScript, upStep, type StepScript } from './steps.js';
 import type { Store } from './store.js';
 
-export async function prepareScripts(history: History, steps: Step[], store: Store, logger: Logger): Promise<StepScript[]> {
+/**
+ * A step whose files have been read and checked. Its script (the SQL with the closures that write
+ * the version table around it, about 1 KB) is built only when the step runs: 10,000 pending
+ * steps would otherwise hold 10 MB of them for the whole run.
+ */
+export interface PreparedStep extends Step {
+  file: string;
+  transactional: boolean;
+  script(): StepScript;
+}
+
+function prepared(step: Step, file: string, transactional: boolean, script: () => StepScript): PreparedStep {
+  return { revision: step.revision, direction: step.direction, file, transactional, script };
+}
+
+export async function prepareScripts(history: History, steps: Step[], store: Store, logger: Logger): Promise<PreparedStep[]> {
   const problems: Problem[] = [];
-  const out: StepScript[] = [];
+  const out: PreparedStep[] = [];
   for (const step of steps) {
     const m = history.migrations.get(step.revision);
     try {
       if (step.direction === 'up') {
         if (!m) throw new UsageError(`revision ${step.revision} has no up file in ${history.upDir}`);
-        out.push(upStep(m, readDown(m), store));
+        const down = readDown(m);
+        out.push(prepared(step, m.upFile, m.transactional, () => upStep(m, down, store)));
         continue;
       }
       if (m?.irreversible) {
@@ -30,7 +46,8 @@ export async function prepareScripts(history: History, steps: Step[], store: Sto
         continue;
       }
       if (!fromFile) logger.warn({ event: 'stored-down', revision: step.revision }, `${step.revision} has no down file here; using the down SQL stored when it was applied`);
-      out.push(downStep(step.revision, fromFile ?? storedDownScript(step.revision, stored!), m, store));
+      const down = fromFile ?? storedDownScript(step.revision, stored!);
+      out.push(prepared(step, down.file, down.transactional, () => downStep(step.revision, down, m, store)));
     } catch (e) {
       if (e instanceof SourceError) problems.push(...e.problems);
       else throw e;

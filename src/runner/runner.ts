@@ -186,14 +186,15 @@ export class Runner {
     const scripts = await prepareScripts(s.history, steps, this.store, this.logger);
     for (const [i, step] of steps.entries()) {
       if (step.resumeFrom === undefined) continue;
-      const script = scripts[i]!;
+      const script = scripts[i]!.script();
       if ((await checkResumable(script, await this.store.storedSql(step.revision, step.direction), step.resumeFrom)) === 'edited') {
         this.logger.warn({ event: 'resume-edited', revision: step.revision }, `${script.file} changed after statement ${step.resumeFrom} since ${step.revision} stopped; continuing with the file as it is now`);
       }
     }
     if (options.dryRun) return { steps: steps.map((st, i) => describe(st, scripts[i]!.file, scripts[i]!.transactional)), dryRun: true };
     const results: StepResult[] = [];
-    for (const [i, script] of scripts.entries()) {
+    for (const [i, prepared] of scripts.entries()) {
+      const script = prepared.script();
       const durationMs = await runStep({ engine: this.engine, logger: this.logger }, script, steps[i]!.resumeFrom);
       const result = describe(steps[i]!, script.file, script.transactional, durationMs);
       this.logger.info({ event: script.direction === 'up' ? 'applied' : 'reverted', revision: script.revision, durationMs }, `${script.direction === 'up' ? 'applied' : 'reverted'} ${script.revision} ${result.message} (${durationMs} ms)`);
