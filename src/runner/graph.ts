@@ -8,24 +8,16 @@ export interface GraphNode {
 }
 
 export class RevisionGraph {
-  private readonly parentMap = new Map<string, string[]>();
-  private readonly childMap = new Map<string, string[]>();
   /** Every revision, parents before children, ties broken by revision id. */
   readonly order: string[];
-  private readonly position = new Map<string, number>();
+  private positions?: Map<string, number>;
 
-  private constructor(nodes: GraphNode[], order: string[]) {
-    for (const n of nodes) {
-      this.parentMap.set(n.revision, n.parents);
-      if (!this.childMap.has(n.revision)) this.childMap.set(n.revision, []);
-      for (const p of n.parents) {
-        const c = this.childMap.get(p);
-        if (c) c.push(n.revision);
-        else this.childMap.set(p, [n.revision]);
-      }
-    }
+  private constructor(
+    private readonly parentMap: Map<string, string[]>,
+    private readonly childMap: Map<string, string[]>,
+    order: string[],
+  ) {
     this.order = order;
-    order.forEach((r, i) => this.position.set(r, i));
   }
 
   /**
@@ -34,16 +26,22 @@ export class RevisionGraph {
    */
   static build(nodes: GraphNode[], fileOf: (revision: string) => string): { graph?: RevisionGraph; problems: Problem[] } {
     const problems: Problem[] = [];
-    const known = new Set(nodes.map((n) => n.revision));
+    // The maps the graph keeps are built once and also drive the topological sort.
+    const parentMap = new Map<string, string[]>();
+    const childMap = new Map<string, string[]>();
+    for (const n of nodes) {
+      parentMap.set(n.revision, n.parents);
+      childMap.set(n.revision, []);
+    }
     for (const n of nodes) {
       for (const p of n.parents) {
-        if (!known.has(p)) {
-          problems.push({ file: fileOf(n.revision), message: `down_revision names ${p}, which no up file defines`, hint: 'Fix the id (see `pgstrata history`), or restore the missing revision\'s files.' });
-        }
+        const c = childMap.get(p);
+        if (c) c.push(n.revision);
+        else problems.push({ file: fileOf(n.revision), message: `down_revision names ${p}, which no up file defines`, hint: 'Fix the id (see `pgstrata history`), or restore the missing revision\'s files.' });
       }
     }
     if (problems.length > 0) return { problems };
-    const order = topologicalOrder(nodes);
+    const order = topologicalOrder(parentMap, childMap);
     if (order.length < nodes.length) {
       for (const cycle of findCycles(nodes, new Set(order))) {
         const path = [...cycle, cycle[0]].join(' -> ');
@@ -51,7 +49,7 @@ export class RevisionGraph {
       }
       return { problems };
     }
-    return { graph: new RevisionGraph(nodes, order), problems };
+    return { graph: new RevisionGraph(parentMap, childMap, order), problems };
   }
 
   has(revision: string): boolean {
@@ -104,28 +102,23 @@ export class RevisionGraph {
 
   /** The given revisions in topological order (parents first). */
   sort(revisions: Iterable<string>): string[] {
-    return [...revisions].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
+    const at = (this.positions ??= new Map(this.order.map((r, i) => [r, i])));
+    return [...revisions].sort((a, b) => at.get(a)! - at.get(b)!);
   }
 }
 
 /** Kahn's algorithm with a min-heap, so the order is the same on every machine. */
-function topologicalOrder(nodes: GraphNode[]): string[] {
+function topologicalOrder(parentMap: Map<string, string[]>, childMap: Map<string, string[]>): string[] {
   const pending = new Map<string, number>();
-  const children = new Map<string, string[]>();
   const ready = new StringMinHeap();
-  for (const n of nodes) {
-    pending.set(n.revision, n.parents.length);
-    if (n.parents.length === 0) ready.push(n.revision);
-    for (const p of n.parents) {
-      const c = children.get(p);
-      if (c) c.push(n.revision);
-      else children.set(p, [n.revision]);
-    }
+  for (const [revision, parents] of parentMap) {
+    pending.set(revision, parents.length);
+    if (parents.length === 0) ready.push(revision);
   }
   const order: string[] = [];
   for (let r = ready.pop(); r !== undefined; r = ready.pop()) {
     order.push(r);
-    for (const c of children.get(r) ?? []) {
+    for (const c of childMap.get(r)!) {
       const left = pending.get(c)! - 1;
       pending.set(c, left);
       if (left === 0) ready.push(c);
