@@ -19,7 +19,9 @@ export interface DownHeader {
   transactional: boolean;
 }
 
-const ENTRY = /^--[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(.*)$/;
+// One header line at a given offset: `-- key: value`, ending at "\n" or the end of the text. A
+// trailing "\r" is not part of the value, and any other line break ends the header, as `.` would.
+const ENTRY = /--[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*:([^\n\r\u2028\u2029]*)\r?(?:\n|$)/y;
 export const REVISION_ID = /^[0-9A-Za-z]{1,64}$/;
 const DURATION = /^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$/;
 const UP_KEYS = ['revision', 'down_revision', 'message', 'transaction', 'lock_timeout', 'statement_timeout', 'down'];
@@ -32,16 +34,12 @@ interface Entry {
 
 /** The leading run of `-- key: value` lines; the first other line ends the header. */
 function headerEntries(text: string): Entry[] {
+  // Matched in place with a sticky pattern: no substring per line, which at 10,000 files is most
+  // of the cost of reading a directory's headers.
   const entries: Entry[] = [];
-  let start = 0;
-  for (let line = 1; start < text.length; line++) {
-    const end = text.indexOf('\n', start);
-    const raw = text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
-    const m = ENTRY.exec(raw);
-    if (!m) break;
+  ENTRY.lastIndex = 0;
+  for (let line = 1, m = ENTRY.exec(text); m; line++, m = ENTRY.lastIndex < text.length ? ENTRY.exec(text) : null) {
     entries.push({ key: m[1]!, value: m[2]!.trim(), line });
-    if (end === -1) break;
-    start = end + 1;
   }
   return entries;
 }
