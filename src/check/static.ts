@@ -52,7 +52,7 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
   const order = built.graph?.order ?? [...byRevision.keys()].sort();
 
   const files: ParsedFile[] = [];
-  let fileCount = scan.texts.size;
+  let fileCount = scan.migrations.length + scan.rejected.size;
   for (const revision of order) {
     const m = byRevision.get(revision)!;
     const base = { revision, ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}) };
@@ -66,8 +66,7 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
     if (statements) files.push({ ...base, file: down.script.file, side: 'down', text: down.script.sql, statements, transactional: down.script.transactional });
   }
   // Files whose header kept them out of the history still get PostgreSQL's opinion of their SQL.
-  const known = new Set(scan.migrations.map((m) => m.upFile));
-  for (const [file, text] of scan.texts) if (!known.has(file)) await parse(text, file, findings);
+  for (const [file, text] of scan.rejected) await parse(text, file, findings);
 
   // The ups in graph order: which tables each file may count as existing.
   const tables = TableHistory.build(files.filter((f) => f.side === 'up'));

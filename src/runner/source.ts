@@ -41,8 +41,8 @@ export interface DownScript {
 export interface ScannedSource {
   migrations: Migration[];
   problems: Problem[];
-  /** Up file (display path) -> text, also for files whose header is invalid, so `check` can still parse them. */
-  texts: Map<string, string>;
+  /** Up files (display path -> text) that decoded but did not become migrations (a bad header, a duplicate id), so `check` can still parse them. */
+  rejected: Map<string, string>;
 }
 
 export interface FileText {
@@ -79,10 +79,9 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
   const downDir = down.display;
   const problems: Problem[] = [];
   const migrations: Migration[] = [];
-  const texts = new Map<string, string>();
+  const rejected = new Map<string, string>();
   const byRevision = new Map<string, Migration>();
   const downs = new Set<string>();
-  const upNames = new Set<string>();
   // Names have no separator in them, so concatenation is path.join without its cost per file.
   const under = (dir: string, name: string) => `${dir}${dir.endsWith(sep) ? '' : sep}${name}`;
 
@@ -92,7 +91,8 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
   }
 
   for (const f of upFiles) {
-    upNames.add(f.name);
+    // Taken out of `downs` as it is paired, so what is left at the end has no up file.
+    const hasDown = downs.delete(f.name);
     const m = FILE_NAME.exec(f.name);
     if (!m) {
       problems.push({ file: f.file, message: 'not a migration file name', hint: FILE_NAME_HINT });
@@ -100,17 +100,19 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
     }
     const text = decodeText(f, problems);
     if (text === undefined) continue;
-    texts.set(f.file, text);
     const { header, problems: headerProblems } = parseUpHeader(text, f.file);
     problems.push(...headerProblems);
-    if (header.revision === undefined || header.parents === undefined) continue;
+    if (header.revision === undefined || header.parents === undefined) {
+      rejected.set(f.file, text);
+      continue;
+    }
 
     const prefix = m[1]!;
     if (header.revision !== prefix) {
       problems.push({ file: f.file, line: 1, message: `header says revision ${header.revision} but the file name starts with ${prefix}`, hint: 'The file name must start with the revision id followed by "_".' });
+      rejected.set(f.file, text);
       continue;
     }
-    const hasDown = downs.has(f.name);
     if (!hasDown && !header.irreversible) {
       problems.push({ file: f.file, message: `missing down file ${under(downDir, f.name)}`, hint: 'Write the reverse SQL there, or declare `-- down: irreversible` in the up header.' });
     }
@@ -136,15 +138,16 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
     const existing = byRevision.get(migration.revision);
     if (existing) {
       problems.push({ file: f.file, line: 1, message: `revision ${migration.revision} is also defined by ${existing.upFile}`, hint: 'Every revision id must be unique; give one of them a new id (`pgstrata new` makes one).' });
+      rejected.set(f.file, text);
       continue;
     }
     byRevision.set(migration.revision, migration);
     migrations.push(migration);
   }
   for (const name of downs) {
-    if (!upNames.has(name)) problems.push({ file: under(downDir, name), message: 'down file has no up file of the same name', hint: 'Rename it to match its up file, or delete it.' });
+    problems.push({ file: under(downDir, name), message: 'down file has no up file of the same name', hint: 'Rename it to match its up file, or delete it.' });
   }
-  return { migrations, problems, texts };
+  return { migrations, problems, rejected };
 }
 
 /** Path as the user should see it: relative to the working directory when inside it. */
