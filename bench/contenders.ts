@@ -10,6 +10,8 @@ import { installPeers, writeDbmate, writeNodePgMigrate, writePostgresMigrations,
 const here = dirname(fileURLToPath(import.meta.url));
 export const CLI = resolve(here, '../bin/pgstrata.js');
 export const FLOOR = resolve(here, 'floor.js');
+/** bench/noop-floor.ts, bundled by scripts/bundle.mjs. */
+export const NOOP_FLOOR = resolve(here, 'noop-floor.bundle.js');
 const node = process.execPath;
 
 export interface Command {

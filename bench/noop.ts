@@ -2,7 +2,7 @@
 // Each tool gets one database brought to head before any timer starts; runs are interleaved.
 import { spawnSync } from 'node:child_process';
 import { createDatabase, type TestDatabase } from '../test/helpers/postgres.js';
-import { CLI, contenders, dataset, type Contender } from './contenders.js';
+import { CLI, contenders, dataset, NOOP_FLOOR, type Command, type Contender } from './contenders.js';
 import { report, rotated, timeProcess, type Series } from './lib.js';
 
 export async function noopBench(n: number, rounds: number, onlyPgstrata = false): Promise<string> {
@@ -25,14 +25,18 @@ export async function noopBench(n: number, rounds: number, onlyPgstrata = false)
       ready.set(c.name, db.url);
       process.stderr.write(`no-op ${n}: ${c.name} is at head\n`);
     }
-    const series: Series[] = who.map((c) => ({ name: c.name, samples: [] }));
+    // The floor reads pgstrata's version table: the same rows, never written.
+    const floor = { name: 'floor', noop: (url: string): Command => ({ cmd: process.execPath, args: [NOOP_FLOOR, url, data.pgstrataDir] }) };
+    ready.set('floor', ready.get('pgstrata')!);
+    const runs = [floor, ...who];
+    const series: Series[] = runs.map((c) => ({ name: c.name, samples: [] }));
     for (let round = 0; round < rounds; round++) {
-      for (const c of rotated(who, round)) {
+      for (const c of rotated(runs, round)) {
         const { cmd, args, env } = c.noop(ready.get(c.name)!);
         series.find((s) => s.name === c.name)!.samples.push(timeProcess(cmd, args, env));
       }
     }
-    return report(`no-op \`up\` at head with ${n.toLocaleString('en')} revisions on disk (${rounds} interleaved rounds)`, series);
+    return report(`no-op \`up\` at head with ${n.toLocaleString('en')} revisions on disk (${rounds} interleaved rounds)`, series, 'floor');
   } finally {
     for (const db of dbs) await db.drop();
     data.remove();

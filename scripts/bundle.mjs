@@ -29,3 +29,19 @@ await build({
   // Bundled CommonJS (pg, yargs' helpers) calls require() for Node's own modules.
   banner: { js: "import { createRequire as __pgstrataCreateRequire } from 'node:module'; const require = __pgstrataCreateRequire(import.meta.url);" },
 });
+
+// The no-op floor of the benchmarks (bench/noop-floor.ts) is bundled the same way, so that the
+// yardstick pays what the CLI pays to load node-postgres, no more.
+await build({
+  entryPoints: { 'noop-floor.bundle': `${root}/dist/bench/noop-floor.js` },
+  outdir: `${root}/dist/bench`,
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  external: ['pg-native'],
+  define: { Response: 'undefined' },
+  banner: { js: "import { createRequire as __pgstrataCreateRequire } from 'node:module'; const require = __pgstrataCreateRequire(import.meta.url);" },
+});
