@@ -102,8 +102,10 @@ export class RevisionGraph {
 
   /** The given revisions in topological order (parents first). */
   sort(revisions: Iterable<string>): string[] {
+    const list = [...revisions];
+    if (list.length < 2) return list;
     const at = (this.positions ??= new Map(this.order.map((r, i) => [r, i])));
-    return [...revisions].sort((a, b) => at.get(a)! - at.get(b)!);
+    return list.sort((a, b) => at.get(a)! - at.get(b)!);
   }
 }
 

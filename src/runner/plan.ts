@@ -62,10 +62,21 @@ export function planUp(graph: RevisionGraph, applied: ReadonlySet<string>, targe
   return pending(graph, applied, targets).map((revision) => ({ revision, direction: 'up' }));
 }
 
+/**
+ * The unapplied revisions the targets need, parents first. The walk stops at applied revisions:
+ * findGaps has made sure that their ancestors are applied too, so at head it does nothing.
+ */
 function pending(graph: RevisionGraph, applied: ReadonlySet<string>, targets: string[]): string[] {
-  const needed = graph.ancestors(targets);
-  for (const t of targets) needed.add(t);
-  return graph.sort([...needed].filter((r) => !applied.has(r)));
+  const stack = targets.filter((t) => !applied.has(t));
+  const needed = new Set(stack);
+  while (stack.length > 0) {
+    for (const p of graph.parents(stack.pop()!)) {
+      if (applied.has(p) || needed.has(p)) continue;
+      needed.add(p);
+      stack.push(p);
+    }
+  }
+  return graph.sort(needed);
 }
 
 /** Steps that take the database down to `target`, children first. */

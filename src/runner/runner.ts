@@ -89,7 +89,7 @@ export class Runner {
       if (target === 'heads' && s.graph.heads().length > 1) {
         this.logger.warn({ event: 'multiple-heads', heads: s.graph.heads() }, `${s.graph.heads().length} heads: applying all of them; a merge revision would join them`);
       }
-      const done = new Set([...s.appliedSet, ...resumed.map((r) => r.revision)]);
+      const done = resumed.length === 0 ? s.appliedSet : new Set([...s.appliedSet, ...resumed.map((r) => r.revision)]);
       const steps = planUp(s.graph, done, target, (r) => fileOf(history, r));
       return this.execute(s, [...resumed, ...steps], options);
     });
