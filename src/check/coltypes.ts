@@ -42,6 +42,8 @@ export function columnType(typeName: unknown): ColumnType | undefined {
     if (typeof v !== 'number') return undefined;
     mods.push(v);
   }
+  // numeric(10,0) is numeric(10).
+  if (name === 'numeric' && schema === undefined && mods.length === 2 && mods[1] === 0) mods.pop();
   if (schema === undefined && SERIAL[name] !== undefined && second === undefined) {
     if (mods.length > 0) return undefined;
     name = SERIAL[name]!;
