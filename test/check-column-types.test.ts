@@ -153,4 +153,18 @@ test('change-column-type: a down starts from its own up, a merge from what its p
   assert.equal(await history(r1, a, b, r3('ALTER TABLE t ALTER COLUMN name TYPE text;', ['ra', 'rb'])), ['r3 up 6:1'], 'the branches disagree on the type: unknown');
 });
 
+test('change-column-type: a long history keeps every column (its state is flattened every few layers)', async () => {
+  const ms: MigrationSpec[] = [table('c0 varchar(1)')];
+  for (let i = 1; i <= 70; i++) ms.push({ revision: `r${i + 1}`, parents: [`r${i}`], up: `ALTER TABLE t ADD COLUMN c${i} varchar(${i + 1});`, down: `ALTER TABLE t DROP COLUMN c${i};`, header: ['lock_timeout: 5s'] });
+  const alter = Array.from({ length: 71 }, (_, i) => `ALTER TABLE t ALTER COLUMN c${i} TYPE varchar(${i + 1});`).join('\n');
+  ms.push({ revision: 'r99', parents: ['r71'], up: `${alter}\nALTER TABLE t ALTER COLUMN c70 TYPE varchar(70);`, down: 'SELECT 1;', header: ['lock_timeout: 5s'] });
+  assert.equal(await history(...ms), ['r99 up 77:1']);
+});
+
+test('an ignore on a change that is now known to be free is reported as unused', async () => {
+  const r = await staticCheck([table('name varchar(10)'), child('-- pgstrata-ignore: change-column-type — widening only\nALTER TABLE t ALTER COLUMN name TYPE varchar(20);')]);
+  assert.equal(positions(r.findings, 'change-column-type'), []);
+  assert.equal(positions(r.findings, 'unused-ignore'), ['up 6:1']);
+});
+
 test.run();
