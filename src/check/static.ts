@@ -69,7 +69,7 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
   for (const [file, text] of scan.rejected) await parse(text, file, findings);
 
   // The ups in graph order: which tables each file may count as existing.
-  const tables = TableHistory.build(files.filter((f) => f.side === 'up'));
+  const tables = TableHistory.build(files.filter((f) => f.side === 'up').map((f) => ({ ...f, parents: byRevision.get(f.revision)!.parents })));
   for (const f of files) findings.push(...checkFile(f, tables));
 
   const blocking = findings.some((f) => ruleInfo(f.rule).fixed);

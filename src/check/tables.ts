@@ -3,7 +3,13 @@
 // other table counts as existing — created by an earlier revision, or not by this history at
 // all. For a down file, the tables its own up created count as new too: the down is taking
 // them away again, and the state it returns to never had them.
+//
+// Column types are followed the same way (columnstate.ts): a file starts from the state its
+// revision's parents left (for a down, the state its own up left) and advances it statement by
+// statement.
 import type { ParsedStatement } from '../runner/sqlparse.js';
+import { ColumnState, ColumnTracker } from './columnstate.js';
+import type { TrackedColumn } from './coltypes.js';
 import { dotted, dropObjects, makeName, rangeVar, schemaOf, str, type Name, type Node } from './ast.js';
 
 /** The tables and enum types created so far in one file; advanced one statement at a time. */
@@ -11,9 +17,21 @@ export class FileScope {
   private readonly tables: Set<string>;
   private readonly types = new Set<string>();
   private readonly indexes = new Map<string, Name>();
+  private readonly columns: ColumnTracker;
 
-  constructor(initial: Iterable<string>, private readonly history?: TableHistory) {
+  constructor(initial: Iterable<string>, private readonly history?: TableHistory, columns: ColumnState = ColumnState.EMPTY) {
     this.tables = new Set(initial);
+    this.columns = new ColumnTracker(columns);
+  }
+
+  /** A column's declared type, when the history lets it be followed; undefined when unknown. */
+  column(table: Name, column: string): TrackedColumn | undefined {
+    return this.columns.column(table, column);
+  }
+
+  /** The column types after the statements applied so far. */
+  columnState(): ColumnState {
+    return this.columns.state();
   }
 
   /** Created earlier in this file (or, in a down, by its up) and not dropped since. */
@@ -41,6 +59,7 @@ export class FileScope {
 
   /** Records what the statement creates, drops or renames. Call after the rules have seen it. */
   apply(s: ParsedStatement): void {
+    this.columns.apply(s);
     const n = s.node;
     switch (s.kind) {
       case 'CreateStmt': {
@@ -86,13 +105,21 @@ export class TableHistory {
   private readonly creator = new Map<string, string>();
   private readonly netCreated = new Map<string, Set<string>>();
   private readonly indexTables = new Map<string, Name>();
+  /** The column types after each revision's up. */
+  private readonly columnsAfter = new Map<string, ColumnState>();
+  private readonly parentsOf = new Map<string, readonly string[]>();
 
-  /** `ups` in graph order (parents first). */
-  static build(ups: { revision: string; statements: ParsedStatement[] }[]): TableHistory {
+  /**
+   * `ups` in graph order (parents first). Without `parents` a revision is taken as a root, so
+   * no column type is known when it starts.
+   */
+  static build(ups: { revision: string; statements: ParsedStatement[]; parents?: readonly string[] }[]): TableHistory {
     const h = new TableHistory();
-    for (const { revision, statements } of ups) {
-      const scope = new FileScope([], h);
+    for (const { revision, statements, parents } of ups) {
+      h.parentsOf.set(revision, parents ?? []);
+      const scope = new FileScope([], h, h.columnsBefore(revision));
       for (const s of statements) scope.apply(s);
+      h.columnsAfter.set(revision, scope.columnState());
       const created = scope.created();
       h.netCreated.set(revision, created);
       for (const key of created) h.creator.set(key, revision);
@@ -116,8 +143,14 @@ export class TableHistory {
     return r ? `created by ${r}` : 'not created by this history';
   }
 
+  /** The column types an up starts from: what its parents left (unknown where they disagree). */
+  private columnsBefore(revision: string): ColumnState {
+    return ColumnState.merge((this.parentsOf.get(revision) ?? []).map((p) => this.columnsAfter.get(p) ?? ColumnState.EMPTY));
+  }
+
   /** A fresh scope for one file: empty for an up, the up's own tables for its down. */
   scope(revision: string, side: 'up' | 'down'): FileScope {
-    return new FileScope(side === 'down' ? (this.netCreated.get(revision) ?? []) : [], this);
+    if (side === 'down') return new FileScope(this.netCreated.get(revision) ?? [], this, this.columnsAfter.get(revision) ?? ColumnState.EMPTY);
+    return new FileScope([], this, this.columnsBefore(revision));
   }
 }

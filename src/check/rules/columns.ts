@@ -2,6 +2,7 @@
 // changes, renames, and dropping a column in an up.
 import type { ParsedStatement } from '../../runner/sqlparse.js';
 import { alterCommands, as, columnConstraints, isNullConstant, list, rangeVar, str, type Name, type Node } from '../ast.js';
+import { alterTypeIsFree, columnType, typeText } from '../coltypes.js';
 import type { FileContext, RuleFamily } from './context.js';
 
 /** The existing table an ALTER TABLE changes, or undefined when it is new or not a table. */
@@ -48,9 +49,18 @@ export const columnRules: RuleFamily = (ctx) => ({
         case 'AT_SetNotNull':
           ctx.report('set-not-null', s, `SET NOT NULL on ${table.display}.${column} scans the whole table under an ACCESS EXCLUSIVE lock; ${origin}`, `ADD CONSTRAINT ${table.display}_${column}_nn CHECK (${column} IS NOT NULL) NOT VALID; VALIDATE it; then SET NOT NULL (no scan) and drop the check.`);
           break;
-        case 'AT_AlterColumnType':
-          ctx.report('change-column-type', s, `changing the type of ${table.display}.${column} rewrites the table under an ACCESS EXCLUSIVE lock (unless binary-compatible, e.g. varchar(n) to text); ${origin}`, `Add a new column of the new type, backfill it, move the application to it, then drop ${column}.`);
+        case 'AT_AlterColumnType': {
+          // Silent only when the column's current type is known and the change rewrites nothing.
+          const current = column === undefined ? undefined : ctx.scope.column(table, column);
+          const def = as(cmd.def, 'ColumnDef');
+          if (current && def && alterTypeIsFree(current, def)) break;
+          const to = def && columnType(def.typeName);
+          const what = current
+            ? `changing the type of ${table.display}.${column} from ${typeText(current.type)} to ${to ? typeText(to) : 'another type'} rewrites the table under an ACCESS EXCLUSIVE lock (only a binary-compatible change without USING or a new collation is rewrite-free)`
+            : `changing the type of ${table.display}.${column} rewrites the table under an ACCESS EXCLUSIVE lock unless binary-compatible (e.g. varchar(n) to text), and this history does not show the column's current type`;
+          ctx.report('change-column-type', s, `${what}; ${origin}`, `Add a new column of the new type, backfill it, move the application to it, then drop ${column}.`);
           break;
+        }
         case 'AT_DropColumn':
           if (ctx.side === 'up') {
             ctx.report('drop-column', s, `dropping ${table.display}.${column}: running code that still reads it fails, and its data is gone; ${origin}`, `Release code that no longer uses ${column} first, then drop it — and say so: \`-- pgstrata-ignore: drop-column — <why it is safe>\`.`);
