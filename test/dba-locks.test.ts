@@ -3,7 +3,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
-import { lockKey } from '../src/runner/lock.js';
+import { PostgresEngine } from '../src/runner/engines/postgres.js';
+import { LockTimeoutError } from '../src/runner/errors.js';
+import { acquireLock, lockKey } from '../src/runner/lock.js';
+import { lockSessions, type LockReport } from '../src/runner/locks.js';
+import { silentLogger } from '../src/runner/logger.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { tempSql, type TempSql } from './helpers/migrations.js';
 import { withDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -126,6 +130,49 @@ test('--release-stale refuses a holder that is not pgstrata, and one that is wor
   } finally {
     sql.remove();
   }
+});
+
+test('a waiting runner shows as polling at every moment, also while it reports who holds the lock', async () => {
+  await withDatabase(async (db) => {
+    const holder = await connect(db, 'someone-else');
+    const holderPid = await pidOf(holder);
+    const runner = await PostgresEngine.connect(db.url);
+    const watcher = await PostgresEngine.connect(db.url, 'watcher');
+    try {
+      await holder.query(`SELECT pg_advisory_lock(${KEY})`);
+      const [{ pid: runnerPid }] = (await runner.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+      const waits: number[] = [];
+      const logger = { ...silentLogger, info: (obj: object) => void ((obj as { event?: string }).event === 'lock-wait' && waits.push((obj as { holder: { pid: number } | null }).holder?.pid ?? -1)) };
+      // reportEveryMs 0: the runner says who holds the lock after every poll. Were that a statement of
+      // its own, `locks` would not see the runner polling while it ran, nor until the next poll.
+      let settled = false;
+      const outcome = acquireLock(runner, { key: BigInt(KEY), timeoutMs: 1500, logger, reportEveryMs: 0 })
+        .then((lock) => lock, (e: unknown) => e)
+        .finally(() => (settled = true));
+      let seen = 0;
+      let missed = 0;
+      let firstMiss: LockReport | undefined;
+      while (!settled) {
+        const report = await lockSessions(watcher, BigInt(KEY));
+        if (report.waiters.some((w) => w.pid === runnerPid && w.role === 'polls')) {
+          seen++;
+        } else if (seen > 0) {
+          missed++;
+          firstMiss ??= report;
+        }
+      }
+      assert.ok(seen > 0, 'the runner was seen polling');
+      assert.is(missed, 0, `once seen polling, ${missed} of ${seen + missed} reports left the runner out, e.g. ${JSON.stringify(firstMiss)}`);
+      const e = await outcome;
+      assert.instance(e, LockTimeoutError);
+      assert.match((e as Error).message, `held by pid ${holderPid}, application_name someone-else`);
+      assert.ok(waits.length > 1 && waits.every((pid) => pid === holderPid), JSON.stringify(waits));
+    } finally {
+      await watcher.close();
+      await runner.close();
+      await holder.end();
+    }
+  });
 });
 
 test.run();

@@ -35,27 +35,35 @@ export function keyHalves(key: bigint): [string, string] {
   return [String(unsigned >> 32n), String(unsigned & 0xffffffffn)];
 }
 
+/** The columns a holder is described by, as lockHolder and the poll read them from pg_stat_activity. */
+interface HolderRow {
+  pid: number | null;
+  application_name: string | null;
+  client_addr: string | null;
+  state: string | null;
+  backend_start: Date | null;
+  query: string | null;
+}
+
+const HOLDER_COLUMNS = 'a.pid, a.application_name, a.client_addr::text AS client_addr, a.state, a.backend_start, a.query';
+
+function holderOf(r: HolderRow | undefined): LockHolder | undefined {
+  if (!r || r.pid === null) return undefined;
+  return { pid: r.pid, applicationName: r.application_name ?? '', clientAddr: r.client_addr, state: r.state, since: r.backend_start, query: r.query };
+}
+
 /** Who holds the lock for `key` in this database, if anyone. */
 export async function lockHolder(engine: Engine, key: bigint): Promise<LockHolder | undefined> {
   const [classid, objid] = keyHalves(key);
-  const rows = await engine.query<{
-    pid: number;
-    application_name: string;
-    client_addr: string | null;
-    state: string | null;
-    backend_start: Date | null;
-    query: string | null;
-  }>(
-    `SELECT a.pid, a.application_name, a.client_addr::text AS client_addr, a.state, a.backend_start, a.query
+  const rows = await engine.query<HolderRow>(
+    `SELECT ${HOLDER_COLUMNS}
        FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
         AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid
         AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`,
     [classid, objid],
   );
-  const r = rows[0];
-  if (!r) return undefined;
-  return { pid: r.pid, applicationName: r.application_name, clientAddr: r.client_addr, state: r.state, since: r.backend_start, query: r.query };
+  return holderOf(rows[0]);
 }
 
 export function describeHolder(h: LockHolder | undefined): string {
@@ -81,11 +89,20 @@ export interface AcquireOptions {
  * already (NULL): session advisory locks are re-entrant, so through a pooler that shares server
  * sessions a second runner landing on the holder's session would otherwise "take" it too. The key
  * is inlined, not a parameter, so that pg_stat_activity shows which lock a waiting runner polls
- * for: `pgstrata locks` tells this project's waiters from another's.
+ * for: `pgstrata locks` tells this project's waiters from another's. When the lock is taken,
+ * the same statement says who holds it: a waiting runner sends no other statement, so
+ * `pgstrata locks` sees it polling at every moment, not only between two look-ups of the holder.
+ * At about 850 bytes for any key, the text fits pg_stat_activity's default 1 kB (a longer one is
+ * truncated there, and `locks` compares it whole).
  */
 export function pollQuery(key: bigint): string {
   const [classid, objid] = keyHalves(key);
-  return `SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND pid = pg_catalog.pg_backend_pid() AND granted AND objsubid = 1 AND classid = ${classid}::bigint::oid AND objid = ${objid}::bigint::oid) THEN NULL ELSE pg_catalog.pg_try_advisory_lock(${key}::bigint) END AS ok`;
+  const ours = `l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.classid = ${classid}::bigint::oid AND l.objid = ${objid}::bigint::oid`;
+  return (
+    `WITH try AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE ${ours} AND l.pid = pg_catalog.pg_backend_pid()) THEN NULL ELSE pg_catalog.pg_try_advisory_lock(${key}::bigint) END AS ok) ` +
+    `SELECT try.ok, h.* FROM try LEFT JOIN LATERAL (SELECT ${HOLDER_COLUMNS} FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid ` +
+    `WHERE NOT try.ok AND ${ours} AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) LIMIT 1) h ON true`
+  );
 }
 
 /** Polls until the lock is ours or the timeout passes (LockTimeoutError). */
@@ -97,7 +114,7 @@ export async function acquireLock(engine: Engine, options: AcquireOptions): Prom
   let delay = 10;
   let nextReport = 0;
   for (;;) {
-    const [row] = await engine.query<{ ok: boolean | null }>(pollQuery(key));
+    const [row] = await engine.query<{ ok: boolean | null } & HolderRow>(pollQuery(key));
     if (row?.ok === null) {
       throw new SessionPoolingError(
         'this server session already holds the migration lock, which this runner has not taken: the connection is shared with another client (a pooler in transaction or statement pool mode, such as PgBouncer with pool_mode = transaction?). Connect to PostgreSQL directly, or through a pool in session mode. Nothing was applied.',
@@ -113,13 +130,13 @@ export async function acquireLock(engine: Engine, options: AcquireOptions): Prom
         },
       };
     }
+    // The failed poll said who holds the lock (undefined: it let go while we looked).
+    const holder = holderOf(row);
     const elapsed = Date.now() - started;
     if (elapsed >= timeoutMs) {
-      const holder = await lockHolder(engine, key);
       throw new LockTimeoutError(`could not take the migration lock within ${timeoutMs} ms: it is held by ${describeHolder(holder)}. Wait for that run to finish, or raise --lock-timeout.`);
     }
     if (elapsed >= nextReport) {
-      const holder = await lockHolder(engine, key);
       logger.info({ event: 'lock-wait', holder: holder ?? null, waitedMs: elapsed }, `waiting for the migration lock held by ${describeHolder(holder)}`);
       nextReport = elapsed + reportEvery;
     }
