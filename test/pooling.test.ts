@@ -5,12 +5,13 @@ import * as assert from 'uvu/assert';
 import { assertSessionPinned, type PidSource } from '../src/runner/engines/pooling.js';
 import { SessionPoolingError } from '../src/runner/errors.js';
 
-function source(announced: number | null, mine: number[], probe: number): PidSource & { probes: number } {
+/** `probe`: the pid every probe sees, or one per probe in order. */
+function source(announced: number | null, mine: number[], probe: number | number[]): PidSource & { probes: number } {
   const s = {
     announcedPid: announced,
     probes: 0,
     backendPid: async () => mine.shift()!,
-    probeBackendPid: async () => (s.probes++, probe),
+    probeBackendPid: async () => (Array.isArray(probe) ? probe[s.probes++]! : (s.probes++, probe)),
   };
   return s;
 }
@@ -22,9 +23,21 @@ test('a direct connection: the announced pid is the backend pid, no probe', asyn
 });
 
 test('a session pooler: another client gets another session, and this one keeps its own', async () => {
-  const s = source(123456, [41, 41], 42);
+  const s = source(123456, [41, 41, 41, 41], 42);
   await assertSessionPinned(s, 'db');
-  assert.is(s.probes, 1, 'an announced pid that is not the backend pid is checked with a probe');
+  assert.is(s.probes, 3, 'an announced pid that is not the backend pid is checked with three probes');
+});
+
+test('a transaction pooler that looks pinned once, while other clients hold its sessions, is still refused', async () => {
+  // Round one: the probe got another session and this client got its own back, by chance.
+  const shared = source(123456, [41, 41, 41], [42, 41]);
+  const e = await assertSessionPinned(shared, 'db').catch((x: unknown) => x);
+  assert.instance(e, SessionPoolingError);
+  assert.match((e as Error).message, /server session 41 served this connection and then another client/);
+  assert.is(shared.probes, 2);
+  const moved = await assertSessionPinned(source(123456, [41, 41, 41, 44], 42), 'db').catch((x: unknown) => x);
+  assert.instance(moved, SessionPoolingError);
+  assert.match((moved as Error).message, /moved from server session 41 to 44/);
 });
 
 test('a transaction pooler that hands this session to the probe is refused', async () => {

@@ -126,7 +126,11 @@ export async function acquireLock(engine: Engine, options: AcquireOptions): Prom
       return {
         waitedMs,
         release: async () => {
-          await engine.query('SELECT pg_catalog.pg_advisory_unlock($1::bigint)', [keyParam]);
+          const [r] = await engine.query<{ released: boolean }>('SELECT pg_catalog.pg_advisory_unlock($1::bigint) AS released', [keyParam]);
+          // Only a pooler that moved this connection to another server session gets here.
+          if (r?.released === false) {
+            logger.warn({ event: 'unlock-missed' }, 'the server session that answered the unlock does not hold the migration lock (a pooler moved this connection?): the lock stays held until the session that took it ends; `pgstrata locks` shows it and `pgstrata locks --release-stale` frees it');
+          }
         },
       };
     }

@@ -19,13 +19,25 @@ export interface PidSource {
   probeBackendPid(): Promise<number>;
 }
 
+/**
+ * Rounds of (probe, pid again) behind a pooler. While other clients are busy, one round can miss
+ * a sharing pool: another client takes the session the probe would have been given, and this
+ * client gets its own back. A runner that slipped through would take the lock on a server session
+ * it cannot release it from, so it looks three times (session mode: three short connections).
+ */
+const ROUNDS = 3;
+
 export async function assertSessionPinned(source: PidSource, description: string): Promise<void> {
   const first = await source.backendPid();
   if (source.announcedPid === first) return;
-  const other = await source.probeBackendPid();
-  const again = await source.backendPid();
-  if (other !== first && again === first) return;
-  const seen = other === first ? `server session ${first} served this connection and then another client` : `this connection moved from server session ${first} to ${again} between two calls`;
+  let seen: string | undefined;
+  for (let round = 0; round < ROUNDS && !seen; round++) {
+    const other = await source.probeBackendPid();
+    const again = await source.backendPid();
+    if (other === first) seen = `server session ${first} served this connection and then another client`;
+    else if (again !== first) seen = `this connection moved from server session ${first} to ${again} between two calls`;
+  }
+  if (!seen) return;
   throw new SessionPoolingError(
     `${description} goes through a pooler that shares server sessions between clients (PgBouncer in transaction or statement pool mode?): ${seen}. ` +
       'pgstrata holds a session advisory lock for the whole run and needs one server session for it. Connect to PostgreSQL directly, or through a pool in session mode. Nothing was applied.',
