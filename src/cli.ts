@@ -91,4 +91,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(hideBin(process.argv));
+// No top-level await: the bundle is a CommonJS script (see launcher.ts).
+void main(hideBin(process.argv)).then((status) => {
+  process.exitCode = status;
+});
