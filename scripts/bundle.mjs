@@ -57,8 +57,8 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(P
 const warm = spawnSync(process.execPath, [`${bin}/pgstrata.js`, 'history', '--dir', `${root}/sql`], { cwd: bin, env: { ...env, WRITE_PGSTRATA_CODE_CACHE: '1' }, encoding: 'utf8' });
 if (!existsSync(`${out}.cache`)) console.warn(`bundle.mjs: no code cache was written (exit ${warm.status}); pgstrata will start without it.\n${warm.stderr}`);
 
-// The no-op floor of the benchmarks (bench/noop-floor.ts) is bundled the same way, so that the
-// yardstick pays what the CLI pays to load node-postgres, no more.
+// The no-op floor of the benchmarks (bench/noop-floor.ts) is bundled too (one ES module, no code
+// cache), so that the yardstick does not pay for resolving node-postgres' many small files.
 await build({
   entryPoints: { 'noop-floor.bundle': `${root}/dist/bench/noop-floor.js` },
   outdir: `${root}/dist/bench`,
