@@ -12,27 +12,29 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = `${root}/dist/bin`;
 rmSync(bin, { recursive: true, force: true });
-const external = ['@electric-sql/pglite', 'pg-mem', 'libpg-query', 'pino', 'pino-pretty', 'pg-native'];
-await build({
-  entryPoints: [`${root}/dist/src/cli.js`],
-  outfile: `${bin}/pgstrata.cjs`,
+// What both bundles (the CLI and the benchmarks' no-op floor) share.
+const common = {
   bundle: true,
   minify: true,
-  sourcemap: 'linked',
   platform: 'node',
-  format: 'cjs',
   target: 'node20',
   logLevel: 'warning',
-  external,
+  // pg probes for Cloudflare Workers by constructing a fetch Response, which makes Node load
+  // undici (~20 ms) on every start; with no Response the probe answers "not Cloudflare" at once.
+  // Nothing else in either bundle refers to Response.
+  define: { Response: 'undefined' },
+};
+
+await build({
+  ...common,
+  entryPoints: [`${root}/dist/src/cli.js`],
+  outfile: `${bin}/pgstrata.cjs`,
+  sourcemap: 'linked',
+  format: 'cjs',
+  external: ['@electric-sql/pglite', 'pg-mem', 'libpg-query', 'pino', 'pino-pretty', 'pg-native'],
   alias: { 'string-width': `${root}/dist/src/cli/string-width.js` },
-  define: {
-    // pg probes for Cloudflare Workers by constructing a fetch Response, which makes Node load
-    // undici (~20 ms) on every start; with no Response the probe answers "not Cloudflare" at once.
-    // Nothing else in the bundle refers to Response.
-    Response: 'undefined',
-    // The launcher passes the bundle's URL in (version.ts finds package.json from it).
-    'import.meta.url': '__pgstrataUrl',
-  },
+  // The launcher passes the bundle's URL in (version.ts finds package.json from it).
+  define: { ...common.define, 'import.meta.url': '__pgstrataUrl' },
   // The script is one function expression; launcher.ts calls it with these arguments.
   banner: { js: '(function (exports, require, module, __filename, __dirname, __pgstrataUrl, $pgImp) {' },
   footer: { js: '})' },
@@ -60,15 +62,11 @@ if (!existsSync(`${out}.cache`)) console.warn(`bundle.mjs: no code cache was wri
 // The no-op floor of the benchmarks (bench/noop-floor.ts) is bundled too (one ES module, no code
 // cache), so that the yardstick does not pay for resolving node-postgres' many small files.
 await build({
+  ...common,
   entryPoints: { 'noop-floor.bundle': `${root}/dist/bench/noop-floor.js` },
   outdir: `${root}/dist/bench`,
-  bundle: true,
-  minify: true,
-  platform: 'node',
   format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
   external: ['pg-native'],
-  define: { Response: 'undefined' },
+  // Bundled CommonJS (pg) calls require() for Node's own modules.
   banner: { js: "import { createRequire as __pgstrataCreateRequire } from 'node:module'; const require = __pgstrataCreateRequire(import.meta.url);" },
 });

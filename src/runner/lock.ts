@@ -52,17 +52,23 @@ function holderOf(r: HolderRow | undefined): LockHolder | undefined {
   return { pid: r.pid, applicationName: r.application_name ?? '', clientAddr: r.client_addr, state: r.state, since: r.backend_start, query: r.query };
 }
 
+/** pg_locks rows (alias l) of the granted lock on `key`. Its halves are numbers, inlined. */
+function grantedLock(key: bigint): string {
+  const [classid, objid] = keyHalves(key);
+  return `l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.classid = ${classid}::bigint::oid AND l.objid = ${objid}::bigint::oid`;
+}
+
+/** The session holding the lock on `key` in this database, as HOLDER_COLUMNS. */
+function holderQuery(key: bigint): string {
+  return (
+    `SELECT ${HOLDER_COLUMNS} FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid ` +
+    `WHERE ${grantedLock(key)} AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`
+  );
+}
+
 /** Who holds the lock for `key` in this database, if anyone. */
 export async function lockHolder(engine: Engine, key: bigint): Promise<LockHolder | undefined> {
-  const [classid, objid] = keyHalves(key);
-  const rows = await engine.query<HolderRow>(
-    `SELECT ${HOLDER_COLUMNS}
-       FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-        AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid
-        AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`,
-    [classid, objid],
-  );
+  const rows = await engine.query<HolderRow>(holderQuery(key));
   return holderOf(rows[0]);
 }
 
@@ -96,12 +102,9 @@ export interface AcquireOptions {
  * truncated there, and `locks` compares it whole).
  */
 export function pollQuery(key: bigint): string {
-  const [classid, objid] = keyHalves(key);
-  const ours = `l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.classid = ${classid}::bigint::oid AND l.objid = ${objid}::bigint::oid`;
   return (
-    `WITH try AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE ${ours} AND l.pid = pg_catalog.pg_backend_pid()) THEN NULL ELSE pg_catalog.pg_try_advisory_lock(${key}::bigint) END AS ok) ` +
-    `SELECT try.ok, h.* FROM try LEFT JOIN LATERAL (SELECT ${HOLDER_COLUMNS} FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid ` +
-    `WHERE NOT try.ok AND ${ours} AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) LIMIT 1) h ON true`
+    `WITH try AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE ${grantedLock(key)} AND l.pid = pg_catalog.pg_backend_pid()) THEN NULL ELSE pg_catalog.pg_try_advisory_lock(${key}::bigint) END AS ok) ` +
+    `SELECT try.ok, h.* FROM try LEFT JOIN LATERAL (${holderQuery(key)} AND NOT try.ok LIMIT 1) h ON true`
   );
 }
 
