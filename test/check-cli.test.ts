@@ -117,8 +117,9 @@ test('--help, history and check without --roundtrip load neither PGlite nor (exc
   const dir = mkdtempSync(join(tmpdir(), 'pgstrata-hook-'));
   try {
     const hook = join(dir, 'hook.mjs');
+    // Only the packages' own paths: the checkout may sit under any folder (CI's is /check/…).
     // Hooks run on their own thread: write to fd 2 synchronously, or the line may be lost at exit.
-    const resolve = `import { writeSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); if (/libpg-query|pglite|\\/check\\//.test(r.url)) writeSync(2, 'LOADED ' + r.url + '\\n'); return r; }`;
+    const resolve = `import { writeSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); if (/\\/node_modules\\/(libpg-query|@electric-sql\\/pglite)\\//.test(r.url)) writeSync(2, 'LOADED ' + r.url + '\\n'); return r; }`;
     writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolve)}));\n`);
     const env = { NODE_OPTIONS: `--import ${hook}` };
     for (const args of [['--help'], ['history', '--dir', GENESIS_DIR]]) {
