@@ -4,7 +4,7 @@ import { DriftError, SourceError, type DriftItem } from './errors.js';
 import { RevisionGraph } from './graph.js';
 import { join } from 'node:path';
 import { displayPath, readSource, type Migration } from './source.js';
-import type { AppliedMark } from './store.js';
+import type { AppliedMark, AppliedRow } from './store.js';
 
 export interface History {
   migrations: Map<string, Migration>;
@@ -27,7 +27,7 @@ export function fileOf(history: History, revision: string): string {
 }
 
 /** The file graph plus applied revisions that have no file, with the parents recorded for them. */
-export function graphWithApplied(history: History, applied: AppliedMark[]): RevisionGraph {
+export function graphWithApplied(history: History, applied: Pick<AppliedRow, 'revision' | 'parents'>[]): RevisionGraph {
   const orphans = applied.filter((r) => !history.migrations.has(r.revision));
   if (orphans.length === 0) return history.graph;
   const known = new Set([...history.migrations.keys(), ...orphans.map((r) => r.revision)]);

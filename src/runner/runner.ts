@@ -136,9 +136,12 @@ export class Runner {
       // Writing commands create the tables, or upgrade a version table from an older pgstrata.
       const marks = (await this.store.readMarks({ ensure: write })) ?? [];
       const { applied: done, dirty: stopped } = splitRows(marks);
-      // Whole rows only when something stopped part-way: their journal says where.
-      const dirty = stopped.length === 0 ? [] : splitRows((await this.store.readApplied()) ?? []).dirty;
-      return { history, applied: done, appliedSet: new Set(done.map((r) => r.revision)), dirty, graph: graphWithApplied(history, marks) };
+      // Whole rows only when something stopped part-way (their journal says where) or a revision
+      // has no file (its recorded parents place it in the graph): both rare.
+      const orphaned = marks.some((r) => !history.migrations.has(r.revision));
+      const rows = stopped.length > 0 || orphaned ? ((await this.store.readApplied()) ?? []) : [];
+      const dirty = stopped.length === 0 ? [] : splitRows(rows).dirty;
+      return { history, applied: done, appliedSet: new Set(done.map((r) => r.revision)), dirty, graph: graphWithApplied(history, rows) };
     };
     if (!write) return fn(await load());
     this.warnAboutEngine();
