@@ -149,6 +149,35 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
   }
 });
 
+test('new --dry-run and merge --dry-run print the files, id and parents they would write, and write nothing', async () => {
+  const sql = tempSql([
+    { revision: 'a1', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' },
+    { revision: 'b1', parents: ['a1'], up: 'CREATE TABLE b (id int);', down: 'DROP TABLE b;' },
+    { revision: 'c1', parents: ['a1'], up: 'CREATE TABLE c (id int);', down: 'DROP TABLE c;' },
+  ]);
+  const files = () => [...readdirSync(join(sql.dir, 'up')), ...readdirSync(join(sql.dir, 'down'))].sort();
+  try {
+    const before = files();
+    const child = await cli(sql, 'new', 'add orders table', '--parent', 'b1', '--dry-run');
+    assert.is(child.status, 0, child.stderr);
+    assert.match(child.stdout, 'Would create (dry run; nothing was written):');
+    assert.match(child.stdout, new RegExp(`up/[0-9a-f]{12}_add_orders_table\\.sql\n`));
+    assert.match(child.stdout, new RegExp(`down/[0-9a-f]{12}_add_orders_table\\.sql\n`));
+    assert.match(child.stdout, /^revision: [0-9a-f]{12}/m);
+    assert.match(child.stdout, /^parent: b1$/m);
+    const merge = await cli(sql, 'merge', 'heads', '-m', 'join b and c', '--dry-run', '--json');
+    assert.is(merge.status, 0, merge.stderr);
+    const planned = JSON.parse(merge.stdout);
+    assert.equal([planned.dryRun, planned.parents], [true, ['b1', 'c1']]);
+    assert.match(planned.upFile, /up\/[0-9a-f]{12}_join_b_and_c\.sql$/);
+    const human = await cli(sql, 'merge', 'b1', 'c1', '--dry-run');
+    assert.match(human.stdout, /^parents: b1, c1$/m);
+    assert.equal(files(), before, 'nothing was written');
+  } finally {
+    sql.remove();
+  }
+});
+
 test('graph --format mermaid and dot: messages as labels, heads and merges marked, edges parent to child', async () => {
   const sql = tempSql([
     { revision: 'a1', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;', message: 'the "first" <table>' },

@@ -132,6 +132,32 @@ test('--release-stale refuses a holder that is not pgstrata, and one that is wor
   }
 });
 
+test('--release-stale --dry-run names the holder it would terminate, after the same checks, and terminates nothing', async () => {
+  const sql = history();
+  try {
+    await withDatabase(async (db) => {
+      const stale = await connect(db, 'pgstrata');
+      const stalePid = await pidOf(stale);
+      await stale.query(`SELECT pg_advisory_lock(${KEY})`);
+      const dry = await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s', '--dry-run');
+      assert.is(dry.status, 0, dry.stderr);
+      assert.match(dry.stdout, `Would terminate pid ${stalePid} pgstrata`);
+      assert.match(dry.stdout, 'nothing was terminated');
+      const json = JSON.parse((await cli(sql, db, 'locks', '--release-stale', '--older-than', '0s', '--dry-run', '--json')).stdout);
+      assert.equal([json.dryRun, json.terminated.pid], [true, stalePid]);
+      assert.equal((await locks(sql, db)).holders.map((h) => h.pid), [stalePid], 'the lock stays held');
+      assert.equal((await stale.query('SELECT 1 AS alive')).rows, [{ alive: 1 }], 'its backend is alive');
+      // The checks are those of a real release: too recent is refused, dry run or not.
+      const tooRecent = await cli(sql, db, 'locks', '--release-stale', '--older-than', '1h', '--dry-run');
+      assert.is(tooRecent.status, 5);
+      assert.match(tooRecent.stderr, `pid ${stalePid} (application_name pgstrata) has been idle for`);
+      await stale.end();
+    });
+  } finally {
+    sql.remove();
+  }
+});
+
 test('a waiting runner shows as polling at every moment, also while it reports who holds the lock', async () => {
   await withDatabase(async (db) => {
     const holder = await connect(db, 'someone-else');

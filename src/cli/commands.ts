@@ -13,7 +13,7 @@ import type { RunResult } from '../runner/runner.js';
 import { UsageError } from '../runner/errors.js';
 import { offlineScript } from '../runner/offline.js';
 import { withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
-import { json, out, runSummary, stepLine } from './output.js';
+import { createdLines, json, out, runSummary, stepLine } from './output.js';
 import { statusLines } from './views.js';
 import { opsCommands } from './ops-commands.js';
 import { graphCommands } from './graph-commands.js';
@@ -132,9 +132,11 @@ const coreCommands: Command[] = [
         parents = defaultParents(history);
       }
       const branched = history !== undefined && parents.length === 1 && history.graph.children(parents[0]!).length > 0;
-      const created = writeRevision(opts.dir, String(a.message), parents);
-      if (opts.json) json({ ok: true, ...created, branch: branched });
-      else out(`Created ${created.upFile}\n        ${created.downFile}\nparent: ${created.parents.join(', ') || 'none (first revision)'}${branched ? `\nThis starts a branch: ${parents[0]} now has ${history!.graph.children(parents[0]!).length + 1} children. Join the heads later with \`pgstrata merge heads -m "…"\`.` : ''}`);
+      const created = writeRevision(opts.dir, String(a.message), parents, { dryRun: opts.dryRun });
+      if (opts.json) return json({ ok: true, ...created, branch: branched, dryRun: opts.dryRun });
+      const lines = createdLines(created, opts.dryRun, 'parent');
+      if (branched) lines.push(`This ${opts.dryRun ? 'would start' : 'starts'} a branch: ${parents[0]} ${opts.dryRun ? 'would have' : 'now has'} ${history!.graph.children(parents[0]!).length + 1} children. Join the heads later with \`pgstrata merge heads -m "…"\`.`);
+      out(lines.join('\n'));
     },
   },
   {

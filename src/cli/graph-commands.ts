@@ -13,7 +13,7 @@ import { status } from '../runner/status.js';
 import type { Command } from './commands.js';
 import { withOptionalRunner, type GlobalOptions } from './context.js';
 import { branchLines, historyGraphLines, marksOf, tagsOf, type Marks } from './graph-views.js';
-import { json, out } from './output.js';
+import { createdLines, json, out } from './output.js';
 import { historyLines } from './views.js';
 
 /** The files, and the applied marks when a database URL is given (read-only, nothing created). */
@@ -92,9 +92,9 @@ export const graphCommands: Command[] = [
       if (specs.length === 0) throw new UsageError('merge needs the revisions to join, or "heads"');
       const parents = mergeParents(history, specs);
       const message = typeof a.message === 'string' && a.message.trim() !== '' ? a.message : `merge ${parents.join(' and ')}`;
-      const created = writeMerge(opts.dir, message, parents);
-      if (opts.json) json({ ok: true, ...created });
-      else out(`Created merge revision ${created.revision}\n  ${created.upFile}\n  ${created.downFile}\nparents: ${created.parents.join(', ')}`);
+      const created = writeMerge(opts.dir, message, parents, { dryRun: opts.dryRun });
+      if (opts.json) json({ ok: true, ...created, dryRun: opts.dryRun });
+      else out(createdLines(created, opts.dryRun, 'parents').join('\n'));
     },
   },
 ];

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../runner/errors.js';
 import { resolve } from '../runner/resolve.js';
 import { lockKey } from '../runner/lock.js';
-import { lockSessions, releaseStale, type LockSession } from '../runner/locks.js';
+import { lockSessions, releaseStale, type LockSession, type Released } from '../runner/locks.js';
 import { parseDuration } from './duration.js';
 import type { Command } from './commands.js';
 import { withRunner } from './context.js';
@@ -32,16 +32,16 @@ export const opsCommands: Command[] = [
     describe: "Show who holds or waits for pgstrata's migration lock; --release-stale frees it from a dead runner",
     builder: (y: Argv) =>
       y
-        .option('release-stale', { type: 'boolean', default: false, describe: 'Terminate the holder, only if it is a pgstrata backend idle for longer than --older-than' })
+        .option('release-stale', { type: 'boolean', default: false, describe: 'Terminate the holder, only if it is a pgstrata backend idle for longer than --older-than (with --dry-run: only say whom it would terminate)' })
         .option('older-than', { type: 'string', default: '10m', describe: 'How long the holder must have been idle (e.g. 10m, 1h)' }),
     async run(a, opts, logger) {
       const olderThanMs = parseDuration('older-than', String(a.olderThan));
       return withRunner(opts, logger, async (r) => {
         const key = lockKey(r.store.schema, r.store.table);
         if (a.releaseStale) {
-          const released = await releaseStale(r.engine, key, olderThanMs);
+          const released = await releaseStale(r.engine, key, olderThanMs, { dryRun: opts.dryRun });
           if (opts.json) return json({ ok: true, ...released });
-          out(released.terminated ? `Terminated ${who(released.terminated)} (idle for ${humanDuration(released.terminated.inStateMs ?? 0)}); the migration lock is free.` : 'Nobody holds the migration lock; nothing to release.');
+          out(releasedLine(released));
           return;
         }
         const report = await lockSessions(r.engine, key);
@@ -55,6 +55,13 @@ export const opsCommands: Command[] = [
     },
   },
 ];
+
+function releasedLine(r: Released): string {
+  if (!r.terminated) return 'Nobody holds the migration lock; nothing to release.';
+  const idle = `idle for ${humanDuration(r.terminated.inStateMs ?? 0)}`;
+  if (r.dryRun) return `Would terminate ${who(r.terminated)} (${idle}): it passes every check. Dry run: nothing was terminated; the lock stays held.`;
+  return `Terminated ${who(r.terminated)} (${idle}); the migration lock is free.`;
+}
 
 /** "850 ms", "42 s", "3 min 4 s", "2 h 5 min". */
 function humanDuration(ms: number): string {

@@ -3,6 +3,7 @@
 import { DirtyError, DriftError, MigrationError, SourceError, isPgstrataError, type Problem } from '../runner/errors.js';
 import { redact } from '../runner/redact.js';
 import type { RunResult, StepResult } from '../runner/runner.js';
+import type { NewRevision } from '../runner/scaffold.js';
 
 export function out(text: string): void {
   process.stdout.write(redact(text.endsWith('\n') ? text : `${text}\n`));
@@ -30,6 +31,17 @@ export function runSummary(verb: string, result: RunResult, nothing: string): st
   if (result.dryRun) return [`Would ${verb} ${n} ${noun} (dry run; nothing was executed):`, ...result.steps.map(stepLine)].join('\n');
   const total = result.steps.reduce((t, s) => t + (s.durationMs ?? 0), 0);
   return `${n} ${noun} ${verb === 'apply' ? 'applied' : verb === 'revert' ? 'reverted' : 'processed'} in ${total} ms.`;
+}
+
+/** What `new` and `merge` wrote, or with --dry-run would write. */
+export function createdLines(c: NewRevision, dryRun: boolean, parentLabel: 'parent' | 'parents'): string[] {
+  return [
+    dryRun ? 'Would create (dry run; nothing was written):' : 'Created:',
+    `  ${c.upFile}`,
+    `  ${c.downFile}`,
+    `revision: ${c.revision}${dryRun ? ' (a real run picks a fresh id)' : ''}`,
+    `${parentLabel}: ${c.parents.join(', ') || 'none (first revision)'}`,
+  ];
 }
 
 function problemLine(p: Problem): string {

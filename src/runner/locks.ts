@@ -79,8 +79,9 @@ export async function lockSessions(engine: Engine, key: bigint): Promise<LockRep
 }
 
 export interface Released {
-  /** The holder that was terminated; undefined when nobody held the lock. */
+  /** The holder that was terminated (or, in a dry run, would be); undefined when nobody held the lock. */
   terminated?: LockSession;
+  dryRun: boolean;
 }
 
 /** Why a holder must not be terminated, or undefined when it is a pgstrata backend idle long enough. */
@@ -93,19 +94,30 @@ export function refusal(h: LockSession, olderThanMs: number): string | undefined
 }
 
 /**
+ * What pg_terminate_backend checks, so a dry run can say whether it would be allowed: a superuser
+ * may end any backend, others those of roles they belong to, or any non-superuser one as members
+ * of pg_signal_backend.
+ */
+const MAY_TERMINATE = `CASE WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN true
+            WHEN (SELECT rolsuper FROM pg_catalog.pg_roles WHERE oid = a.usesysid) THEN false
+            ELSE pg_catalog.pg_has_role(a.usesysid, 'MEMBER') OR pg_catalog.pg_has_role('pg_signal_backend', 'MEMBER') END`;
+
+/**
  * Terminates the lock's holder only if it is a pgstrata backend that has been idle for at least
  * `olderThanMs`. The checks are repeated in the statement that terminates it, so a holder that
- * woke up in between is left alone. Throws LockReleaseRefused (exit 5) with the reason.
+ * woke up in between is left alone. Throws LockReleaseRefused (exit 5) with the reason. With
+ * `dryRun` the same checks run, the last one in a statement that selects instead of terminating.
  */
-export async function releaseStale(engine: Engine, key: bigint, olderThanMs: number): Promise<Released> {
+export async function releaseStale(engine: Engine, key: bigint, olderThanMs: number, options: { dryRun?: boolean } = {}): Promise<Released> {
+  const dryRun = Boolean(options.dryRun);
   const report = await lockSessions(engine, key);
   const holder = report.holders[0];
-  if (!holder) return {};
+  if (!holder) return { dryRun };
   const why = refusal(holder, olderThanMs);
   if (why) throw new LockReleaseRefused(`not released: ${why}`);
   const [classid, objid] = keyHalves(key);
   const rows = await engine.query<{ terminated: boolean }>(
-    `SELECT pg_catalog.pg_terminate_backend(a.pid) AS terminated
+    `SELECT ${dryRun ? MAY_TERMINATE : 'pg_catalog.pg_terminate_backend(a.pid)'} AS terminated
        FROM pg_catalog.pg_stat_activity a
       WHERE a.pid = $1 AND a.application_name = 'pgstrata' AND a.state = 'idle'
         AND a.state_change <= now() - make_interval(secs => $2::double precision / 1000)
@@ -114,6 +126,6 @@ export async function releaseStale(engine: Engine, key: bigint, olderThanMs: num
     [holder.pid, olderThanMs, classid, objid],
   );
   if (rows.length === 0) throw new LockReleaseRefused(`not released: pid ${holder.pid} changed while it was being checked (it woke up or let go); run \`pgstrata locks\` again`);
-  if (!rows[0]!.terminated) throw new LockReleaseRefused(`not released: the server refused to terminate pid ${holder.pid} (terminating another role's backend needs pg_signal_backend or superuser)`);
-  return { terminated: holder };
+  if (!rows[0]!.terminated) throw new LockReleaseRefused(`not released: the server ${dryRun ? 'would refuse' : 'refused'} to terminate pid ${holder.pid} (terminating another role's backend needs pg_signal_backend or superuser)`);
+  return { terminated: holder, dryRun };
 }

@@ -51,19 +51,29 @@ const MERGE_TEXTS: RevisionTexts = {
   down: ['-- Reverses whatever the merge revision does; empty when the merge is empty.', ''],
 };
 
-export function writeRevision(dir: string, message: string, parents: string[], revision = randomBytes(6).toString('hex'), texts: RevisionTexts = REVISION_TEXTS): NewRevision {
+export interface WriteOptions {
+  /** Say what would be written (paths, id, parents) and write nothing. */
+  dryRun?: boolean;
+  revision?: string;
+  texts?: RevisionTexts;
+}
+
+export function writeRevision(dir: string, message: string, parents: string[], options: WriteOptions = {}): NewRevision {
+  const { revision = randomBytes(6).toString('hex'), texts = REVISION_TEXTS } = options;
   const text = message.replace(/\s+/g, ' ').trim();
   if (text === '') throw new UsageError('the message must not be empty');
   const name = `${revision}_${slugify(text)}.sql`;
   const upPath = join(dir, 'up', name);
   const downPath = join(dir, 'down', name);
   if (existsSync(upPath) || existsSync(downPath)) throw new UsageError(`${displayPath(upPath)} already exists`);
+  const created = { revision, parents, upFile: displayPath(upPath), downFile: displayPath(downPath) };
+  if (options.dryRun) return created;
   mkdirSync(join(dir, 'up'), { recursive: true });
   mkdirSync(join(dir, 'down'), { recursive: true });
   const up = [`-- revision: ${revision}`, `-- down_revision: ${parents.length > 0 ? parents.join(', ') : 'none'}`, `-- message: ${text}`, '', ...texts.up].join('\n');
   writeFileSync(upPath, up, { flag: 'wx' });
   writeFileSync(downPath, texts.down.join('\n'), { flag: 'wx' });
-  return { revision, parents, upFile: displayPath(upPath), downFile: displayPath(downPath) };
+  return created;
 }
 
 /**
@@ -83,6 +93,6 @@ export function mergeParents(history: History, specs: string[]): string[] {
   return unique;
 }
 
-export function writeMerge(dir: string, message: string, parents: string[]): NewRevision {
-  return writeRevision(dir, message, parents, undefined, MERGE_TEXTS);
+export function writeMerge(dir: string, message: string, parents: string[], options: { dryRun?: boolean } = {}): NewRevision {
+  return writeRevision(dir, message, parents, { ...options, texts: MERGE_TEXTS });
 }
