@@ -106,4 +106,47 @@ test('a database Alembic brought to d3ea4d165475 continues with up from there, a
   }),
 );
 
+test('stamp --from-alembic again after up removes nothing: the records are already past alembic_version', () =>
+  withDatabase(async (db) => {
+    await alembicAtD3ea(db);
+    await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('d3ea4d165475')");
+    assert.is((await cli(db, 'stamp', '--from-alembic')).status, 0);
+    await db.query(readmeArchiveSql());
+    const up = await cli(db, 'up');
+    assert.is(up.status, 0, up.stderr);
+    assert.match(up.stdout, 'f45c116fedf1');
+
+    const dry = await cli(db, 'stamp', '--from-alembic', '--dry-run');
+    assert.is(dry.status, 0, dry.stderr);
+    assert.not.match(dry.stdout, /^ +remove /m);
+    const again = await cli(db, 'stamp', '--from-alembic');
+    assert.is(again.status, 0, again.stderr);
+    assert.not.match(again.stdout, /^ +remove /m);
+    assert.match(again.stdout, 'The version table is already past alembic_version: f45c116fedf1 was applied since');
+    assert.match(again.stdout, 'Nothing to stamp.');
+    assert.equal(await recorded(db), ['2c43863b5e49', 'd3ea4d165475', 'f45c116fedf1'], 'f45c116fedf1 is still recorded');
+    const json = JSON.parse((await cli(db, 'stamp', '--from-alembic', '--json')).stdout);
+    assert.equal([json.steps, json.ahead], [[], ['f45c116fedf1']]);
+    const events = (await db.query<{ event: string }>('SELECT event FROM pgstrata_version_log ORDER BY id')).map((e) => e.event);
+    assert.equal(events, ['stamp', 'stamp', 'up'], 'no unstamp');
+
+    const next = await cli(db, 'up');
+    assert.is(next.status, 0, next.stderr);
+    assert.match(next.stdout, 'Nothing to apply');
+  }),
+);
+
+test('stamp --from-alembic adds only the missing ancestors of alembic_version, never removes a row', () =>
+  withDatabase(async (db) => {
+    await alembicAtD3ea(db);
+    await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('d3ea4d165475')");
+    assert.is((await cli(db, 'stamp', '2c43863b5e49')).status, 0);
+    const adopted = await cli(db, 'stamp', '--from-alembic');
+    assert.is(adopted.status, 0, adopted.stderr);
+    assert.match(adopted.stdout, /add +d3ea4d165475/);
+    assert.not.match(adopted.stdout, '2c43863b5e49', 'already recorded, so not stamped again');
+    assert.equal(await recorded(db), ['2c43863b5e49', 'd3ea4d165475']);
+  }),
+);
+
 test.run();

@@ -150,12 +150,15 @@ const coreCommands: Command[] = [
     async run(a, opts, logger) {
       const fromAlembic = Boolean(a.fromAlembic);
       if (fromAlembic === (a.target !== undefined)) throw new UsageError('stamp takes a target, or --from-alembic (not both)');
-      const result: RunResult & { alembic?: string[] } = await withRunner(opts, logger, (r) =>
+      const result: RunResult & { alembic?: string[]; ahead?: string[] } = await withRunner(opts, logger, (r) =>
         fromAlembic ? stampFromAlembic(r, { table: String(a.alembicTable), dryRun: opts.dryRun }) : stamp(r, String(a.target), { dryRun: opts.dryRun }),
       );
       if (opts.json) return json({ ok: true, ...result });
       const lines = result.alembic ? [`${String(a.alembicTable)}: ${result.alembic.join(', ') || 'empty (Alembic was at base)'}`] : [];
-      if (result.steps.length === 0) lines.push('Nothing to stamp: the version table already says so.');
+      if (result.ahead?.length) {
+        lines.push(`The version table is already past ${String(a.alembicTable)}: ${result.ahead.join(', ')} ${result.ahead.length === 1 ? 'was' : 'were'} applied since, and stay recorded (adoption only adds what is missing).`);
+      }
+      if (result.steps.length === 0) lines.push(result.ahead?.length ? 'Nothing to stamp.' : 'Nothing to stamp: the version table already says so.');
       else lines.push(`${result.dryRun ? 'Would stamp' : 'Stamped'} (no SQL run):`, ...result.steps.map((s) => `  ${s.direction === 'up' ? 'add   ' : 'remove'} ${s.revision}  ${s.message}`));
       out(lines.join('\n'));
     },

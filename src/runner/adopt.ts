@@ -1,7 +1,7 @@
 // `stamp --from-alembic`: adopt a database that Alembic managed. Alembic keeps its position in
 // one table, `alembic_version (version_num)`, one row per head; pgstrata records those revisions
-// and all their ancestors as applied (checksums from the current files), runs no SQL, and leaves
-// alembic_version as it is.
+// and their ancestors that it has not recorded yet (checksums from the current files), runs no
+// SQL, never removes a row, and leaves alembic_version as it is.
 import { refuseDirty } from './dirty.js';
 import { SourceError, UsageError } from './errors.js';
 import { toDbError } from './pgerror.js';
@@ -14,6 +14,8 @@ export const ALEMBIC_TABLE = 'alembic_version';
 export interface AdoptResult extends RunResult {
   /** The revisions alembic_version names (empty: Alembic was at base). */
   alembic: string[];
+  /** Applied revisions that descend from those: pgstrata's records are already past alembic_version. */
+  ahead: string[];
 }
 
 /** `alembic_version` or `schema.alembic_version`, quoted. Unqualified names follow search_path, as Alembic's do. */
@@ -54,10 +56,13 @@ export async function stampFromAlembic(runner: Runner, options: { table?: string
         `cannot adopt: ${unknown.length === 1 ? 'a revision' : `${unknown.length} revisions`} from ${table} missing from the files`,
       );
     }
+    // Adoption only adds: a revision pgstrata applied after alembic_version was last written
+    // (a descendant) is real, and un-recording it would make the next up run it again.
     const wanted = new Set([...s.graph.ancestors(alembic), ...alembic]);
     const add = [...wanted].filter((r) => !s.appliedSet.has(r));
-    const remove = [...s.appliedSet].filter((r) => !wanted.has(r));
-    const result = await writeStamp(runner, s, add, remove, !!options.dryRun);
-    return { ...result, alembic };
+    const beyond = s.graph.descendants(alembic);
+    const ahead = s.graph.sort([...s.appliedSet].filter((r) => beyond.has(r) && !alembic.includes(r)));
+    const result = await writeStamp(runner, s, add, [], !!options.dryRun);
+    return { ...result, alembic, ahead };
   });
 }
