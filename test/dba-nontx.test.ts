@@ -215,6 +215,70 @@ test('a down outside a transaction that fails part-way is continued by down --re
   });
 });
 
+/** b2 applied, then a down that fails at its second statement after dropping t_bc. */
+async function failedDown(sql: TempSql, db: TestDatabase): Promise<CliResult> {
+  assert.is((await cli(sql, db, 'up', 'a1')).status, 0);
+  await db.query('UPDATE t SET b = id');
+  assert.is((await cli(sql, db, 'up')).status, 0);
+  sql.write({ ...indexes, down: '-- transaction: none\nDROP INDEX CONCURRENTLY t_bc;\nDROP INDEX CONCURRENTLY t_no_such_index;\nDROP INDEX CONCURRENTLY t_c;' });
+  const failed = await cli(sql, db, 'down');
+  assert.is(failed.status, 1);
+  assert.equal((await rowOf(db, 'b2'))?.state, 'failed');
+  return failed;
+}
+
+const indexNames = async (db: TestDatabase) => (await db.query<{ n: string }>("SELECT indexname AS n FROM pg_indexes WHERE tablename = 't' ORDER BY 1")).map((r) => r.n);
+
+test('resolve --applied on a dirty down: the down is complete, so the revision is no longer applied', async () => {
+  await withHistory([table, indexes], async (sql, db) => {
+    const failed = await failedDown(sql, db);
+    assert.match(failed.stderr, '`pgstrata resolve b2 --applied` once you have finished its down by hand (it is then no longer applied)');
+    assert.match(failed.stderr, '`pgstrata resolve b2 --rolled-back` once you have undone what the down ran (it stays applied)');
+    const status = await cli(sql, db, 'status');
+    assert.match(status.stdout, 'finished its down by hand (it is then no longer applied)');
+
+    // The operator finishes the down by hand.
+    await db.query('DROP INDEX CONCURRENTLY t_b_unique');
+    await db.query('DROP INDEX CONCURRENTLY t_c');
+    const dry = await cli(sql, db, 'resolve', 'b2', '--applied', '--dry-run');
+    assert.match(dry.stdout, 'Would record the down of b2 as finished');
+    assert.is((await rowOf(db, 'b2'))?.state, 'failed', 'the dry run changed nothing');
+    const done = await cli(sql, db, 'resolve', 'b2', '--applied');
+    assert.is(done.status, 0, done.stderr);
+    assert.match(done.stdout, 'Recorded the down of b2 as finished: its row is removed and it is no longer applied');
+    assert.is(await rowOf(db, 'b2'), undefined);
+    const report = JSON.parse((await cli(sql, db, 'status', '--json')).stdout);
+    assert.equal([report.current, report.pending, report.dirty], [['a1'], ['b2'], []]);
+    const events = (await db.query<{ event: string; error: string | null }>("SELECT event, error FROM pgstrata_version_log WHERE revision = 'b2' ORDER BY id")).map((r) => [r.event, r.error]);
+    assert.equal(events, [['up', null], ['down', '42704'], ['resolve-applied', null]]);
+    assert.equal(await indexNames(db), ['t_pkey']);
+  });
+});
+
+test('resolve --rolled-back on a dirty down: what it dropped is back, so the revision stays applied', async () => {
+  await withHistory([table, indexes], async (sql, db) => {
+    await failedDown(sql, db);
+    // The operator puts back the index the down had dropped.
+    await db.query('CREATE INDEX CONCURRENTLY t_bc ON t (b, c)');
+    const undone = await cli(sql, db, 'resolve', 'b2', '--rolled-back');
+    assert.is(undone.status, 0, undone.stderr);
+    assert.match(undone.stdout, 'Recorded the down of b2 as undone: b2 stays applied');
+    const row = await rowOf(db, 'b2');
+    assert.equal([row?.state, row?.direction, row?.statements_done, row?.failed_location, row?.error], ['applied', 'up', null, null, null]);
+    const report = JSON.parse((await cli(sql, db, 'status', '--json')).stdout);
+    assert.equal([report.current, report.pending, report.dirty], [['b2'], [], []]);
+    assert.match((await cli(sql, db, 'up')).stdout, 'Nothing to apply');
+    const events = (await db.query<{ event: string }>("SELECT event FROM pgstrata_version_log WHERE revision = 'b2' ORDER BY id")).map((r) => r.event);
+    assert.equal(events, ['up', 'down', 'resolve-rolled-back']);
+
+    // A working down file then takes it down as usual.
+    sql.write(indexes);
+    const down = await cli(sql, db, 'down');
+    assert.is(down.status, 0, down.stderr);
+    assert.equal(await indexNames(db), ['t_pkey']);
+  });
+});
+
 test('CREATE INDEX CONCURRENTLY finishes while another runner waits for the lock (no deadlock)', async () => {
   const cic: MigrationSpec = { revision: 'b2', parents: ['a1'], header: ['transaction: none'], up: 'CREATE INDEX CONCURRENTLY t_c ON t (c);', down: '-- transaction: none\nDROP INDEX CONCURRENTLY t_c;' };
   await withHistory([table, cic], async (sql, db) => {

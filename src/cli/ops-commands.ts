@@ -1,7 +1,7 @@
 // Commands for the operator: resolve a dirty revision, inspect and release the migration lock.
 import type { Argv } from 'yargs';
 import { UsageError } from '../runner/errors.js';
-import { resolve } from '../runner/resolve.js';
+import { resolve, type ResolveResult } from '../runner/resolve.js';
 import { lockKey } from '../runner/lock.js';
 import { lockSessions, releaseStale, type LockSession, type Released } from '../runner/locks.js';
 import { parseDuration } from './duration.js';
@@ -12,19 +12,18 @@ import { json, out } from './output.js';
 export const opsCommands: Command[] = [
   {
     command: 'resolve <revision>',
-    describe: 'Say how a dirty revision (stopped part-way outside a transaction) ended: --applied or --rolled-back',
+    describe: 'Say how a dirty revision (stopped part-way outside a transaction) ended: --applied (the interrupted up or down is complete) or --rolled-back (what it ran was undone)',
     builder: (y: Argv) =>
       y
         .positional('revision', { type: 'string', describe: 'the dirty revision (id or unique prefix)' })
-        .option('applied', { type: 'boolean', describe: 'You finished its statements by hand: record it as applied (checksums from the files)' })
-        .option('rolled-back', { type: 'boolean', describe: 'You undid what ran: remove its row; it is pending again' }),
+        .option('applied', { type: 'boolean', describe: 'You finished the interrupted run by hand. After an up: it is recorded as applied (checksums from the files); after a down: its row is removed, it is no longer applied' })
+        .option('rolled-back', { type: 'boolean', describe: 'You undid what the interrupted run did. After an up: its row is removed, it is pending again; after a down: it stays applied' }),
     async run(a, opts, logger) {
       if (Boolean(a.applied) === Boolean(a.rolledBack)) throw new UsageError('resolve needs exactly one of --applied or --rolled-back');
       const how = a.applied ? 'applied' : 'rolled-back';
       const result = await withRunner(opts, logger, (r) => resolve(r, String(a.revision), how, { dryRun: opts.dryRun }));
       if (opts.json) return json({ ok: true, ...result });
-      const verb = result.dryRun ? 'Would record' : 'Recorded';
-      out(how === 'applied' ? `${verb} ${result.revision} as applied (no SQL run).` : `${verb} ${result.revision} as rolled back: its row is removed and it is pending again (no SQL run).`);
+      out(resolvedLine(result));
     },
   },
   {
@@ -55,6 +54,18 @@ export const opsCommands: Command[] = [
     },
   },
 ];
+
+function resolvedLine(r: ResolveResult): string {
+  const verb = r.dryRun ? 'Would record' : 'Recorded';
+  if (r.was.direction === 'up') {
+    return r.resolution === 'applied'
+      ? `${verb} ${r.revision} as applied: its up was finished by hand (no SQL run).`
+      : `${verb} ${r.revision} as rolled back: its row is removed and it is pending again (no SQL run).`;
+  }
+  return r.resolution === 'applied'
+    ? `${verb} the down of ${r.revision} as finished: its row is removed and it is no longer applied (no SQL run).`
+    : `${verb} the down of ${r.revision} as undone: ${r.revision} stays applied (no SQL run).`;
+}
 
 function releasedLine(r: Released): string {
   if (!r.terminated) return 'Nobody holds the migration lock; nothing to release.';

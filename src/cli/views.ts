@@ -1,6 +1,6 @@
 // Plain-text views of history and status.
 import type { History } from '../runner/history.js';
-import { describeDirty } from '../runner/dirty.js';
+import { describeDirty, resolveAdvice } from '../runner/dirty.js';
 import { describeHolder } from '../runner/lock.js';
 import type { StatusReport } from '../runner/status.js';
 
@@ -41,7 +41,7 @@ export function statusLines(s: StatusReport): string[] {
   }
   if (s.dirty.length > 0) {
     const d = s.dirty[0]!;
-    lines.push(`up refuses to run until you continue it (\`pgstrata ${d.direction} --resume\`) or resolve it (\`pgstrata resolve ${d.revision} --applied | --rolled-back\`).`);
+    lines.push(`up refuses to run until you continue it (\`pgstrata ${d.direction} --resume\`) or resolve it: ${resolveAdvice(d.revision, d.direction)}.`);
   }
   return lines;
 }

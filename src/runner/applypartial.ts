@@ -4,6 +4,7 @@
 // the revision is dirty until `up --resume` or `resolve`.
 import { writeFailure, type StepContext, type StepScript } from './steps.js';
 import { MigrationError, type PartialOutcome, type SqlLocation } from './errors.js';
+import { resolveAdvice } from './dirty.js';
 import { invalidIndexes, mayLeaveInvalidIndex } from './invalidindex.js';
 import { SERVER_DURATION } from './journal.js';
 import { partialEntries, resetNames, splitStep } from './partial.js';
@@ -87,6 +88,6 @@ function partialOutcome(step: StepScript, p: PartialOutcome, marked: boolean): s
   return (
     `this file runs outside a transaction (transaction: none): ${done}, and ${step.revision} is ${marked ? 'marked failed' : 'still marked running (the failure could not be recorded)'} in the version table. ` +
     `Fix the cause, then run \`pgstrata ${verb} --resume\` to continue from statement ${p.failedStatement}, ` +
-    `or \`pgstrata resolve ${step.revision} --applied\` / \`--rolled-back\` once you have finished or undone it by hand`
+    `or ${resolveAdvice(step.revision, step.direction)}`
   );
 }

@@ -35,13 +35,21 @@ export function describeDirty(d: DirtyRevision): string {
   return `${head}; the run was interrupted during or after statement ${next} (it may have completed: check the database)`;
 }
 
+/**
+ * What each resolution means for a revision that stopped during `direction`: --applied says the
+ * interrupted run is complete, --rolled-back that what it ran was undone. For a down that is the
+ * opposite of the revision being applied, so the advice spells out where each one leaves it.
+ */
+export function resolveAdvice(revision: string, direction: 'up' | 'down'): string {
+  if (direction === 'up') {
+    return `\`pgstrata resolve ${revision} --applied\` once you have finished its up by hand (it is then applied), or \`pgstrata resolve ${revision} --rolled-back\` once you have undone what the up ran (it is then pending)`;
+  }
+  return `\`pgstrata resolve ${revision} --applied\` once you have finished its down by hand (it is then no longer applied), or \`pgstrata resolve ${revision} --rolled-back\` once you have undone what the down ran (it stays applied)`;
+}
+
 function resolveHint(dirty: DirtyRevision[]): string {
   const d = dirty[0]!;
-  return (
-    `Continue with \`pgstrata ${d.direction} --resume\` (runs from statement ${d.statementsDone + 1}), ` +
-    `or record how it ended: \`pgstrata resolve ${d.revision} --applied\` (you finished it by hand) ` +
-    `or \`pgstrata resolve ${d.revision} --rolled-back\` (you undid what ran).`
-  );
+  return `Continue with \`pgstrata ${d.direction} --resume\` (runs from statement ${d.statementsDone + 1}), or record how it ended: ${resolveAdvice(d.revision, d.direction)}.`;
 }
 
 /** Stops a command while any revision is dirty. */

@@ -88,7 +88,7 @@ export class Journal {
     ];
   }
 
-  /** `resolve --applied`: the user finished the work by hand; the row records the files as they are. */
+  /** `resolve --applied` after an up: the user finished it by hand; the row records the files as they are. */
   resolveApplied(r: VersionRecord): Statement[] {
     return [
       {
@@ -99,8 +99,27 @@ export class Journal {
     ];
   }
 
-  /** `resolve --rolled-back`: the user undid what ran; the revision is not in the database. */
+  /** `resolve --rolled-back` after an up: the user undid what ran; the revision is not in the database. */
   resolveRolledBack(revision: string): Statement[] {
     return [this.store.removeRow(revision), this.store.logEvent('resolve-rolled-back', revision, null)];
+  }
+
+  /** `resolve --applied` after a down: the user finished the down by hand; the revision is gone. */
+  resolveDownFinished(revision: string): Statement[] {
+    return [this.store.removeRow(revision), this.store.logEvent('resolve-applied', revision, null)];
+  }
+
+  /**
+   * `resolve --rolled-back` after a down: the user put back what the down had removed; the
+   * revision is applied as before. The statement counts described the down, so they go.
+   */
+  resolveDownUndone(revision: string): Statement[] {
+    return [
+      {
+        text: `UPDATE ${this.t} SET state = 'applied', direction = 'up', statements_done = NULL, statements_total = NULL, failed_statement = NULL, failed_location = NULL, error = NULL WHERE revision = $1`,
+        params: [revision],
+      },
+      this.store.logEvent('resolve-rolled-back', revision, null),
+    ];
   }
 }

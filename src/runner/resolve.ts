@@ -1,10 +1,12 @@
 // `resolve <rev> --applied | --rolled-back`: the user says how a dirty revision ended after
-// finishing or undoing its statements by hand. Under the lock, in one transaction, logged.
+// finishing or undoing its statements by hand. `--applied` means the interrupted run (up or down)
+// is complete, `--rolled-back` that what it ran was undone. Under the lock, in one transaction, logged.
 import { describeDirty, dirtyRevision } from './dirty.js';
 import { UsageError, type DirtyRevision } from './errors.js';
 import { Journal } from './journal.js';
 import type { Runner } from './runner.js';
 import { readDown } from './source.js';
+import type { Statement } from './store.js';
 import { versionRecord } from './steps.js';
 import { resolveRevision } from './target.js';
 
@@ -15,6 +17,8 @@ export interface ResolveResult {
   resolution: Resolution;
   /** What the journal said before. */
   was: DirtyRevision;
+  /** Whether the revision is applied now: finished up or undone down. */
+  applied: boolean;
   dryRun: boolean;
 }
 
@@ -28,18 +32,21 @@ export async function resolve(runner: Runner, revisionText: string, resolution: 
       const others = s.dirty.length ? ` Dirty: ${s.dirty.map((r) => r.revision).join(', ')}.` : ' No revision is dirty.';
       throw new UsageError(`${revision} ${state}, not dirty: there is nothing to resolve.${others}`);
     }
+    const was = dirtyRevision(row);
     const journal = new Journal(runner.store);
-    let statements;
-    if (resolution === 'applied') {
+    let statements: Statement[];
+    if (was.direction === 'down') {
+      statements = resolution === 'applied' ? journal.resolveDownFinished(revision) : journal.resolveDownUndone(revision);
+    } else if (resolution === 'applied') {
       const m = history.migrations.get(revision);
       if (!m) throw new UsageError(`${revision} has no up file here, so its checksums cannot be recorded; restore the file, or resolve it --rolled-back`);
       statements = journal.resolveApplied(versionRecord(m, readDown(m)));
     } else {
       statements = journal.resolveRolledBack(revision);
     }
-    const was = dirtyRevision(row);
-    runner.logger.info({ event: 'resolve', revision, resolution, was: describeDirty(was) }, `resolving ${revision} as ${resolution}`);
+    const applied = (was.direction === 'up') === (resolution === 'applied');
+    runner.logger.info({ event: 'resolve', revision, resolution, direction: was.direction, was: describeDirty(was) }, `resolving the ${was.direction} of ${revision} as ${resolution}`);
     if (!options.dryRun) await runner.store.runTogether(statements);
-    return { revision, resolution, was, dryRun: !!options.dryRun };
+    return { revision, resolution, was, applied, dryRun: !!options.dryRun };
   });
 }
