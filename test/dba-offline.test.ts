@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { runCli } from './helpers/cli.js';
-import { tempSql, type TempSql } from './helpers/migrations.js';
+import { GENESIS_DIR, tempSql, type TempSql } from './helpers/migrations.js';
 import { psqlFile, schemaDump } from './helpers/pgtools.js';
 import { withDatabase, withTwoDatabases, type TestDatabase } from './helpers/postgres.js';
 import { lockKey } from '../src/runner/lock.js';
@@ -31,10 +31,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'pgstrata-scripts-'));
 let scripts = 0;
 
 /** Writes a script to a file and runs it with psql -v ON_ERROR_STOP=1 -f. */
-async function runScript(url: string, script: string) {
+async function runScript(url: string, script: string, env: Record<string, string> = {}) {
   const file = join(scratch, `script-${++scripts}.sql`);
   writeFileSync(file, script);
-  return psqlFile(url, file);
+  return psqlFile(url, file, env);
 }
 
 /** What must match between two databases: the rows, without times and who ran them. */
@@ -84,6 +84,22 @@ test('up --sql run with psql and up online leave identical schemas and version r
   } finally {
     sql.remove();
   }
+});
+
+test('an up --sql script sets the client encoding itself: run under PGCLIENTENCODING=LATIN1 it records the same SQL as up online', async () => {
+  await withTwoDatabases(async (offline, online) => {
+    const script = await runCli(['--dir', GENESIS_DIR, 'up', '--sql']);
+    assert.is(script.status, 0, script.stderr);
+    assert.is(script.stdout.split('\n')[0], "SET client_encoding = 'UTF8';", 'before anything else');
+    assert.ok(/[^\x00-\x7f]/.test(script.stdout), 'the Genesis files hold non-ASCII text (em dashes)');
+    const ran = await runScript(offline.url, script.stdout, { PGCLIENTENCODING: 'LATIN1' });
+    assert.is(ran.status, 0, ran.stderr);
+    assert.is((await runCli(['--dir', GENESIS_DIR, '--url', online.url, 'up'])).status, 0);
+    const sums = (db: TestDatabase) => db.query('SELECT revision, md5(up_sql) AS up, md5(down_sql) AS down FROM pgstrata_version ORDER BY revision');
+    const recorded = await sums(offline);
+    assert.is(recorded.length, 3);
+    assert.equal(recorded, await sums(online));
+  });
 });
 
 test('up --sql --url starts from what the database has applied, read-only', async () => {

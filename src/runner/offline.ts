@@ -75,6 +75,10 @@ export async function offlineScript(runner: Runner, options: OfflineOptions): Pr
   const startsFrom = [...applied].sort();
   const expected = startsFrom.length === 0 ? "'{}'::text[]" : `ARRAY[${startsFrom.map((r) => quoteLiteral(`${r} applied`)).join(', ')}]::text[]`;
   const parts: string[] = [
+    // First of all: the script is UTF-8, and a client set to another encoding (PGCLIENTENCODING,
+    // a LATIN1 terminal) would silently re-encode every non-ASCII byte. Plain SQL, not \encoding,
+    // so that any client honours it.
+    "SET client_encoding = 'UTF8';",
     `-- pgstrata ${pgstrataVersion()}: ${options.direction} script for ${store.name}`,
     `-- Starts from: ${startsFrom.length ? `${startsFrom.join(', ')} applied` : 'nothing applied'} (${source})`,
     ...(scripts.length ? scripts.map((s) => `--   ${s.direction.padEnd(4)} ${s.revision}  ${s.file}${s.transactional ? '' : '  (transaction: none)'}`) : ['--   nothing to do']),

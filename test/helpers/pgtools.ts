@@ -20,9 +20,9 @@ export interface ToolResult {
   stderr: string;
 }
 
-function run(cmd: string, args: string[], input?: string): Promise<ToolResult> {
+function run(cmd: string, args: string[], input?: string, env: Record<string, string> = {}): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PGOPTIONS: '' } });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PGOPTIONS: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -33,9 +33,9 @@ function run(cmd: string, args: string[], input?: string): Promise<ToolResult> {
   });
 }
 
-/** Runs a script file as the README says: psql -v ON_ERROR_STOP=1 -f <file>. */
-export function psqlFile(url: string, file: string): Promise<ToolResult> {
-  return run(tool('psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file]);
+/** Runs a script file as the README says: psql -v ON_ERROR_STOP=1 -f <file>; `env` adds e.g. PGCLIENTENCODING. */
+export function psqlFile(url: string, file: string, env: Record<string, string> = {}): Promise<ToolResult> {
+  return run(tool('psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], undefined, env);
 }
 
 /** pg_dump --schema-only, without the per-run \restrict key that newer pg_dump versions print. */
