@@ -149,6 +149,52 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
   }
 });
 
+test("the README's branch workflow works while the new files are still empty; up refuses them with exit 3", async () => {
+  const sql = tempSql([], { copyGenesis: true });
+  try {
+    const first = await cli(sql, 'new', 'add orders table', '--json');
+    assert.is(first.status, 0, first.stderr);
+    const orders = JSON.parse(first.stdout) as { revision: string; upFile: string; downFile: string };
+    const second = await cli(sql, 'new', 'audit log', '--parent', 'd3ea4d165475', '--json');
+    assert.is(second.status, 0, second.stderr);
+    const audit = JSON.parse(second.stdout) as { revision: string; upFile: string; downFile: string };
+    assert.match(second.stderr, `${orders.upFile}, ${orders.downFile}`);
+    assert.match(second.stderr, 'fill them in before `up`');
+
+    const heads = await cli(sql, 'heads');
+    assert.is(heads.status, 0, heads.stderr);
+    assert.equal(heads.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]).sort(), [orders.revision, audit.revision].sort());
+    const warnings = heads.stderr.split('\n').filter((l) => l.includes('no SQL statement yet'));
+    assert.is(warnings.length, 1, 'one warning');
+    for (const f of [orders.upFile, orders.downFile, audit.upFile, audit.downFile]) assert.match(warnings[0]!, f);
+    for (const command of [['branches'], ['history'], ['graph'], ['merge', 'heads', '-m', 'join', '--dry-run']]) {
+      const r = await cli(sql, ...command);
+      assert.is(r.status, 0, `${command.join(' ')}: ${r.stderr}`);
+    }
+
+    await withDatabase(async (db) => {
+      const status = await cli(sql, '--url', db.url, 'status');
+      assert.is(status.status, 0, status.stderr);
+      assert.match(status.stdout, new RegExp(`\\[ \\] ${orders.revision} .*pending - EMPTY: no SQL yet in ${orders.upFile}, ${orders.downFile}`));
+      assert.match(status.stdout, new RegExp(`\\[ \\] ${audit.revision} .*EMPTY`));
+      assert.match(status.stdout, '5 pending, 2 empty (fill them in before up).');
+      const json = JSON.parse((await cli(sql, '--url', db.url, 'status', '--json')).stdout);
+      assert.equal(json.revisions.find((r: { revision: string }) => r.revision === audit.revision).empty, [audit.upFile, audit.downFile]);
+      assert.is((await cli(sql, '--url', db.url, 'current')).status, 0);
+
+      for (const command of [['up'], ['up', 'heads', '--dry-run'], ['stamp', 'heads']]) {
+        const refused = await cli(sql, '--url', db.url, ...command);
+        assert.is(refused.status, 3, `${command.join(' ')}: ${refused.stderr}`);
+        assert.match(refused.stderr, `${orders.upFile}: up file has no SQL statement`);
+      }
+      assert.equal(await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'pgstrata_version'"), [], 'nothing reached the database');
+    });
+    assert.is((await runCli(['--dir', sql.dir, 'check'])).status, 7, 'check stays strict');
+  } finally {
+    sql.remove();
+  }
+});
+
 test('new --dry-run and merge --dry-run print the files, id and parents they would write, and write nothing', async () => {
   const sql = tempSql([
     { revision: 'a1', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' },

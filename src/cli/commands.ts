@@ -3,7 +3,6 @@ import type { Argv } from 'yargs';
 import type { Logger } from '../runner/logger.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadHistory } from '../runner/history.js';
 import { defaultParents, writeRevision } from '../runner/scaffold.js';
 import { stamp } from '../runner/stamp.js';
 import { ALEMBIC_TABLE, stampFromAlembic } from '../runner/adopt.js';
@@ -12,7 +11,7 @@ import { status } from '../runner/status.js';
 import type { RunResult } from '../runner/runner.js';
 import { UsageError } from '../runner/errors.js';
 import { offlineScript } from '../runner/offline.js';
-import { withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
+import { draftHistory, withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
 import { createdLines, json, out, runSummary, stepLine } from './output.js';
 import { statusLines } from './views.js';
 import { opsCommands } from './ops-commands.js';
@@ -98,7 +97,8 @@ const coreCommands: Command[] = [
     describe: 'Show applied and pending revisions, and any drift',
     builder: (y) => y,
     async run(_a, opts, logger) {
-      const report = await withRunner(opts, logger, (r) => status(r));
+      const history = draftHistory(opts, logger);
+      const report = await withRunner(opts, logger, (r) => status(r, history));
       if (opts.json) json({ ok: true, ...report });
       else out(statusLines(report).join('\n'));
     },
@@ -108,7 +108,8 @@ const coreCommands: Command[] = [
     describe: 'Print the revision(s) the database is at',
     builder: (y) => y,
     async run(_a, opts, logger) {
-      const report = await withRunner(opts, logger, (r) => status(r));
+      const history = draftHistory(opts, logger);
+      const report = await withRunner(opts, logger, (r) => status(r, history));
       if (opts.json) json({ ok: true, current: report.current });
       else out(report.current.length > 0 ? report.current.join('\n') : 'base (no revision applied)');
     },
@@ -122,8 +123,8 @@ const coreCommands: Command[] = [
       y
         .positional('message', { type: 'string', describe: 'What the revision does, e.g. "add orders table"' })
         .option('parent', { type: 'string', describe: 'Start a branch: the parent revision (id or unique prefix) instead of the head' }),
-    async run(a, opts) {
-      const history = existsSync(join(opts.dir, 'up')) ? loadHistory(opts.dir) : undefined;
+    async run(a, opts, logger) {
+      const history = existsSync(join(opts.dir, 'up')) ? draftHistory(opts, logger) : undefined;
       let parents: string[];
       if (typeof a.parent === 'string') {
         if (!history) throw new UsageError(`--parent ${a.parent}: there are no revisions in ${opts.dir} yet`);

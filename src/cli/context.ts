@@ -5,6 +5,8 @@ import { openEngine } from '../runner/engines/open.js';
 import { ConnectError } from '../runner/errors.js';
 import { NO_DATABASE } from '../runner/offline.js';
 import { Runner } from '../runner/runner.js';
+import { loadDraftHistory, warnAboutEmpty } from '../runner/drafts.js';
+import type { History } from '../runner/history.js';
 import { parseDuration } from './duration.js';
 
 export interface GlobalOptions {
@@ -54,4 +56,14 @@ export async function withOptionalRunner<T>(opts: GlobalOptions, logger: Logger,
   if (wanted && databaseUrl(opts)) return withRunner(opts, logger, (r) => fn(r, true));
   const runner = new Runner(NO_DATABASE, { dir: opts.dir, schema: opts.schema, table: opts.table, logger });
   return fn(runner, false);
+}
+
+/**
+ * The history for a command that neither runs nor records SQL: empty files (a revision `new`
+ * just wrote) are warned about once instead of stopping it. See drafts.ts.
+ */
+export function draftHistory(opts: GlobalOptions, logger: Logger): History {
+  const history = loadDraftHistory(opts.dir);
+  warnAboutEmpty(history, logger);
+  return history;
 }

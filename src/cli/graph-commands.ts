@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import type { Logger } from '../runner/logger.js';
 import { UsageError } from '../runner/errors.js';
-import { loadHistory, type History } from '../runner/history.js';
+import type { History } from '../runner/history.js';
 import { branchPoints } from '../runner/render/branches.js';
 import { dot } from '../runner/render/dot.js';
 import { mermaid } from '../runner/render/mermaid.js';
@@ -11,14 +11,14 @@ import { newestFirst } from '../runner/render/order.js';
 import { mergeParents, writeMerge } from '../runner/scaffold.js';
 import { status } from '../runner/status.js';
 import type { Command } from './commands.js';
-import { withOptionalRunner, type GlobalOptions } from './context.js';
+import { draftHistory, withOptionalRunner, type GlobalOptions } from './context.js';
 import { branchLines, historyGraphLines, marksOf, tagsOf, type Marks } from './graph-views.js';
 import { createdLines, json, out } from './output.js';
 import { historyLines } from './views.js';
 
 /** The files, and the applied marks when a database URL is given (read-only, nothing created). */
 async function historyWithMarks(opts: GlobalOptions, logger: Logger): Promise<{ history: History; marks?: Marks }> {
-  const history = loadHistory(opts.dir);
+  const history = draftHistory(opts, logger);
   return withOptionalRunner(opts, logger, true, async (runner, connected) => (connected ? { history, marks: marksOf(await status(runner, history)) } : { history }));
 }
 
@@ -49,8 +49,8 @@ export const graphCommands: Command[] = [
     command: 'heads',
     describe: 'Print the revisions nothing builds on yet (reads only the files)',
     builder: (y: Argv) => y,
-    async run(_a, opts) {
-      const history = loadHistory(opts.dir);
+    async run(_a, opts, logger) {
+      const history = draftHistory(opts, logger);
       const heads = history.graph.heads().map((r) => ({ revision: r, message: history.migrations.get(r)!.message }));
       if (opts.json) json({ ok: true, heads });
       else out(heads.map((h) => `${h.revision}  ${h.message}`).join('\n') || '(no revisions)');
@@ -60,8 +60,8 @@ export const graphCommands: Command[] = [
     command: 'branches',
     describe: 'List branch points (revisions with several children) and where each branch goes',
     builder: (y: Argv) => y,
-    async run(_a, opts) {
-      const history = loadHistory(opts.dir);
+    async run(_a, opts, logger) {
+      const history = draftHistory(opts, logger);
       const points = branchPoints(history.graph);
       if (opts.json) json({ ok: true, branchPoints: points });
       else out(branchLines(history, points).join('\n'));
@@ -86,8 +86,8 @@ export const graphCommands: Command[] = [
       y
         .positional('revisions', { type: 'string', array: true, describe: 'revision ids or unique prefixes, or heads' })
         .option('message', { alias: 'm', type: 'string', describe: 'What the merge joins [default: "merge <ids>"]' }),
-    async run(a, opts) {
-      const history = loadHistory(opts.dir);
+    async run(a, opts, logger) {
+      const history = draftHistory(opts, logger);
       const specs = (a.revisions as string[]).map(String);
       if (specs.length === 0) throw new UsageError('merge needs the revisions to join, or "heads"');
       const parents = mergeParents(history, specs);

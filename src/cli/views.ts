@@ -28,10 +28,12 @@ export function statusLines(s: StatusReport): string[] {
     let state = r.dirty ? `DIRTY (${r.dirty.state})` : r.applied ? `applied ${r.appliedAt?.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} by ${r.appliedBy}${r.durationMs != null ? ` in ${r.durationMs} ms` : ''}` : 'pending';
     if (r.drift === 'changed') state += ' - FILE CHANGED since it was applied';
     if (r.drift === 'missing') state += ' - FILE MISSING';
+    if (r.empty) state += ` - EMPTY: no SQL yet in ${r.empty.join(', ')}`;
     lines.push(`${mark} ${r.revision}  ${r.message.padEnd(width)}  ${state}`);
   }
   const applied = s.revisions.filter((r) => r.applied).length;
-  lines.push('', `${applied} applied, ${s.pending.length} pending${s.dirty.length ? `, ${s.dirty.length} dirty` : ''}${s.drift.length ? `, ${s.drift.length} drifted (up will refuse to run)` : ''}.`);
+  const empty = s.revisions.filter((r) => r.empty).length;
+  lines.push('', `${applied} applied, ${s.pending.length} pending${s.dirty.length ? `, ${s.dirty.length} dirty` : ''}${s.drift.length ? `, ${s.drift.length} drifted (up will refuse to run)` : ''}${empty ? `, ${empty} empty (fill ${empty === 1 ? 'it' : 'them'} in before up)` : ''}.`);
   for (const g of s.gaps) lines.push(`warning: ${g.missing} is not applied but its child ${g.appliedChild} is`);
   for (const d of s.dirty) {
     lines.push(`dirty: ${describeDirty(d)}`);

@@ -11,11 +11,20 @@ export interface History {
   graph: RevisionGraph;
   /** The up directory as shown to the user. */
   upDir: string;
+  /**
+   * Set only by drafts.ts's loader: revisions whose up or down file has no SQL statement yet
+   * (revision -> those files). A history loaded here has none: they are errors.
+   */
+  empty?: ReadonlyMap<string, string[]>;
 }
 
 /** Reads and validates the whole directory; every problem is reported in one SourceError. */
 export function loadHistory(dir: string): History {
-  const list = readSource(dir);
+  return historyOf(dir, readSource(dir));
+}
+
+/** The validated graph of `list`; a dangling parent or a cycle is a SourceError. */
+export function historyOf(dir: string, list: Migration[]): History {
   const migrations = new Map(list.map((m) => [m.revision, m]));
   const { graph, problems } = RevisionGraph.build(list, (r) => migrations.get(r)!.upFile);
   if (!graph) throw new SourceError(problems);

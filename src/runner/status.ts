@@ -22,6 +22,8 @@ export interface RevisionStatus {
   appliedBy?: string;
   durationMs?: number | null;
   drift?: DriftItem['kind'];
+  /** Its up or down files that hold no SQL statement yet (see drafts.ts); up refuses it until they do. */
+  empty?: string[];
   head: boolean;
 }
 
@@ -66,6 +68,7 @@ export async function status(runner: Runner, history: History = runner.history()
       ...(d ? { dirty: d } : {}),
       ...(row ? { appliedAt: row.appliedAt.toISOString(), appliedBy: row.appliedBy, durationMs: row.durationMs } : {}),
       ...(driftOf.has(revision) ? { drift: driftOf.get(revision)! } : {}),
+      ...(history.empty?.has(revision) ? { empty: history.empty.get(revision)! } : {}),
       head: heads.has(revision),
     };
   });

@@ -1,0 +1,42 @@
+// A history with revisions still being written. `new` scaffolds files holding only comments,
+// which the commands that run or record SQL (up, down, redo, stamp, check) refuse: an empty
+// migration must never be applied. The read-only and scaffolding commands (status, current,
+// history, heads, branches, graph, new, merge) load such a history anyway, so that the branch
+// workflow works while files are half-written; they warn, and status marks those revisions.
+import { SourceError } from './errors.js';
+import { historyOf, type History } from './history.js';
+import type { Logger } from './logger.js';
+import { inspectDown, scanSource } from './source.js';
+
+const EMPTY = 'empty-migration';
+
+/**
+ * Reads and validates the directory like loadHistory, except that up and down files with no SQL
+ * statement are collected in `history.empty` instead of stopping it. Any other problem still
+ * throws (with the empty files listed too, since the command stops anyway).
+ */
+export function loadDraftHistory(dir: string): History {
+  const { migrations, problems } = scanSource(dir);
+  if (problems.some((p) => p.code !== EMPTY)) throw new SourceError(problems);
+  const history = historyOf(dir, migrations);
+  const empty = new Map<string, string[]>();
+  const add = (revision: string, file: string) => empty.set(revision, [...(empty.get(revision) ?? []), file]);
+  const emptyUp = new Set(problems.map((p) => p.file));
+  for (const m of migrations) {
+    if (emptyUp.has(m.upFile)) add(m.revision, m.upFile);
+    // Down files are otherwise read only when a down runs; here only for emptiness, which is
+    // what `new` leaves. Other problems in them are reported by the command that needs them.
+    for (const p of inspectDown(m).problems) if (p.code === EMPTY) add(m.revision, p.file);
+  }
+  return { ...history, empty };
+}
+
+/** One warning naming every empty file, so a half-written revision is not forgotten. */
+export function warnAboutEmpty(history: History, logger: Logger): void {
+  const files = [...(history.empty?.values() ?? [])].flat();
+  if (files.length === 0) return;
+  logger.warn(
+    { event: 'empty-migration', files },
+    `${files.length === 1 ? 'a migration file has' : `${files.length} migration files have`} no SQL statement yet: ${files.join(', ')}; fill ${files.length === 1 ? 'it' : 'them'} in before \`up\` (up refuses empty migrations)`,
+  );
+}
