@@ -110,6 +110,35 @@ test('a failure in the middle statement: reported with file:line and the INVALID
   });
 });
 
+test('status names the INVALID index a failed CREATE INDEX CONCURRENTLY left, and the statement; up --resume drops that index and builds it again', async () => {
+  await withHistory([table, indexes], async (sql, db) => {
+    const failed = await cli(sql, db, 'up');
+    assert.is(failed.status, 1);
+    assert.match(failed.stderr, '`pgstrata up --resume` drops it before running the statement again');
+    const human = await cli(sql, db, 'status');
+    assert.is(human.status, 0, human.stderr);
+    assert.match(human.stdout, '\n  statement 2: CREATE UNIQUE INDEX CONCURRENTLY t_b_unique ON t (b)\n');
+    assert.match(human.stdout, 'The failed statement left the INVALID index "public"."t_b_unique" behind');
+    assert.match(human.stdout, 'DROP INDEX CONCURRENTLY "public"."t_b_unique";');
+    const report = JSON.parse((await cli(sql, db, 'status', '--json')).stdout);
+    assert.equal(report.dirty[0].invalidIndexes, ['"public"."t_b_unique"']);
+    assert.is(report.dirty[0].statement, 'CREATE UNIQUE INDEX CONCURRENTLY t_b_unique ON t (b)');
+
+    // The operator fixes the data only; the INVALID index is still there.
+    await db.query('UPDATE t SET b = id');
+    assert.equal(await invalidIndexes(db), ['t_b_unique']);
+    const resumed = await cli(sql, db, 'up', '--resume');
+    assert.is(resumed.status, 0, resumed.stderr);
+    const drop = resumed.stderr.split('\n').filter((l) => l.includes('"event":"drop-invalid-index"')).map((l) => JSON.parse(l) as { msg: string });
+    assert.is(drop.length, 1, resumed.stderr);
+    assert.match(drop[0]!.msg, 'dropping the INVALID index "public"."t_b_unique" that statement 2 left when it failed');
+    assert.equal(await invalidIndexes(db), []);
+    const unique = await db.query<{ u: boolean }>("SELECT i.indisunique AS u FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_b_unique' AND i.indisvalid");
+    assert.equal(unique, [{ u: true }], 't_b_unique was built again, valid');
+    assert.is((await rowOf(db, 'b2'))?.state, 'applied');
+  });
+});
+
 test('resolve --rolled-back makes a dirty revision pending again; resolve --applied records it as applied', async () => {
   await withHistory([table, indexes], async (sql, db) => {
     assert.is((await cli(sql, db, 'up')).status, 1);
@@ -168,6 +197,7 @@ test('an interrupted run stays marked running; --resume continues with the not-y
 
     const status = await cli(sql, db, 'status');
     assert.match(status.stdout, 'the run was interrupted during or after statement 2');
+    assert.match(status.stdout, '\n  statement 2: SELECT pg_sleep(600)\n', 'the statement it was running, from the SQL stored in the row');
     assert.match(status.stdout, 'no runner holds the migration lock');
 
     // Statement 1 is unchanged, so --resume may run the edited statement 2.

@@ -44,6 +44,13 @@ export function createdLines(c: NewRevision, dryRun: boolean, parentLabel: 'pare
   ];
 }
 
+/** What to do about an INVALID index a failed statement left, live and in `status`. */
+export function invalidIndexAdvice(index: string, direction: 'up' | 'down', resumeRebuilds: boolean): string {
+  const left = `The failed statement left the INVALID index ${index} behind (unused by queries, still maintained on writes).`;
+  if (!resumeRebuilds) return `${left} Drop it before resuming: DROP INDEX CONCURRENTLY ${index};`;
+  return `${left} \`pgstrata ${direction} --resume\` drops it before running the statement again; to finish or undo by hand instead, start with DROP INDEX CONCURRENTLY ${index};`;
+}
+
 function problemLine(p: Problem): string {
   const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(':');
   return `${where}: ${p.message}${p.hint ? `\n    ${p.hint}` : ''}`;
@@ -59,9 +66,7 @@ export function describeError(e: unknown): string {
     if (db.hint) lines.push(`  HINT: ${db.hint}`);
     if (db.where) lines.push(`  WHERE: ${db.where.replace(/\n/g, '\n         ')}`);
     lines.push(`${e.outcome}.`);
-    for (const index of e.partial?.invalidIndexes ?? []) {
-      lines.push(`The failed statement left the INVALID index ${index} behind (unused by queries, still maintained on writes). Drop it before resuming: DROP INDEX CONCURRENTLY ${index};`);
-    }
+    for (const index of e.partial?.invalidIndexes ?? []) lines.push(invalidIndexAdvice(index, e.direction, e.partial!.resumeRebuilds));
     return lines.join('\n');
   }
   if (e instanceof SourceError) return [`error: ${e.message}`, ...e.problems.map(problemLine)].join('\n');

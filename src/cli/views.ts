@@ -3,6 +3,7 @@ import type { History } from '../runner/history.js';
 import { describeDirty, resolveAdvice } from '../runner/dirty.js';
 import { describeHolder } from '../runner/lock.js';
 import type { StatusReport } from '../runner/status.js';
+import { invalidIndexAdvice } from './output.js';
 
 /** Alembic's layout, newest first: `parents -> revision (head), message`. */
 export function historyLines(history: History): string[] {
@@ -37,6 +38,8 @@ export function statusLines(s: StatusReport): string[] {
   for (const g of s.gaps) lines.push(`warning: ${g.missing} is not applied but its child ${g.appliedChild} is`);
   for (const d of s.dirty) {
     lines.push(`dirty: ${describeDirty(d)}`);
+    if (d.statement) lines.push(`  statement ${d.statementsDone + 1}: ${firstLine(d.statement, 100)}`);
+    for (const index of d.invalidIndexes) lines.push(`  ${invalidIndexAdvice(index, d.direction, d.resumeRebuilds)}`);
     if (d.state === 'running' && s.lockHolder !== undefined) {
       lines.push(s.lockHolder ? `  the migration lock is held by ${describeHolder(s.lockHolder)}: it may still be running` : '  no runner holds the migration lock: the run was interrupted');
     }
@@ -46,4 +49,12 @@ export function statusLines(s: StatusReport): string[] {
     lines.push(`up refuses to run until you continue it (\`pgstrata ${d.direction} --resume\`) or resolve it: ${resolveAdvice(d.revision, d.direction)}.`);
   }
   return lines;
+}
+
+/** The first non-blank line of a statement, cut at `width` characters; an ellipsis says there is more. */
+function firstLine(sql: string, width: number): string {
+  const lines = sql.trim().split(/\r?\n/);
+  const first = lines[0]!.trim();
+  const cut = first.length > width ? `${first.slice(0, width - 1)}…` : first;
+  return lines.length > 1 && cut === first ? `${cut} …` : cut;
 }

@@ -5,7 +5,7 @@
 import { writeFailure, type StepContext, type StepScript } from './steps.js';
 import { MigrationError, type PartialOutcome, type SqlLocation } from './errors.js';
 import { resolveAdvice } from './dirty.js';
-import { invalidIndexes, mayLeaveInvalidIndex } from './invalidindex.js';
+import { concurrentIndexTarget, dropLeftInvalid, invalidIndexes, mayLeaveInvalidIndex } from './invalidindex.js';
 import { SERVER_DURATION } from './journal.js';
 import { partialEntries, resetNames, splitStep } from './partial.js';
 import { locate, toDbError, type RawDbError } from './pgerror.js';
@@ -32,8 +32,10 @@ export async function runPartial(ctx: StepContext, step: StepScript, resumeFrom?
         await engine.exec(e.sql);
         continue;
       }
-      const before = real && mayLeaveInvalidIndex(e.statement) ? await invalidIndexes(engine) : undefined;
+      let before: Set<string> | undefined;
       try {
+        if (real && e.index === resumeFrom) await dropLeftInvalid(engine, e.statement, (index) => logDrop(ctx, step, e.index, index));
+        before = real && mayLeaveInvalidIndex(e.statement) ? await invalidIndexes(engine) : undefined;
         await engine.exec(e.statement.text);
       } catch (error) {
         await failed(ctx, step, { statements, index: e.index, error, before, durationMs: elapsed() });
@@ -45,6 +47,13 @@ export async function runPartial(ctx: StepContext, step: StepScript, resumeFrom?
   const durationMs = elapsed();
   await engine.exec(real && finish.kind === 'journal' ? finish.sql : Store.inline(step.journal.finish({ ms: durationMs })));
   return durationMs;
+}
+
+function logDrop(ctx: StepContext, step: StepScript, index: number, name: string): void {
+  ctx.logger.warn(
+    { event: 'drop-invalid-index', revision: step.revision, statement: index + 1, index: name },
+    `${step.revision}: dropping the INVALID index ${name} that statement ${index + 1} left when it failed, before running it again (DROP INDEX CONCURRENTLY IF EXISTS ${name})`,
+  );
 }
 
 interface FailedAt {
@@ -70,7 +79,8 @@ async function failed(ctx: StepContext, step: StepScript, f: FailedAt): Promise<
     ctx.logger.warn({ event: 'journal-write-failed', revision: step.revision, error: (e as Error).message }, 'could not mark the revision failed in the version table; it stays marked running');
   }
   await writeFailure(ctx, step, f.durationMs, err);
-  const partial: PartialOutcome = { statementsDone: f.index, statementsTotal: f.statements.length, failedStatement: f.index + 1, invalidIndexes: invalid };
+  const rebuilds = concurrentIndexTarget(statement)?.name !== undefined;
+  const partial: PartialOutcome = { statementsDone: f.index, statementsTotal: f.statements.length, failedStatement: f.index + 1, invalidIndexes: invalid, resumeRebuilds: rebuilds };
   throw new MigrationError(step.revision, step.direction, location, err, partialOutcome(step, partial, marked), { cause: f.error, partial });
 }
 

@@ -108,6 +108,8 @@ export interface PartialOutcome {
   failedStatement: number;
   /** INVALID indexes the failed statement left behind (quoted, schema-qualified). */
   invalidIndexes: string[];
+  /** The statement is a CREATE INDEX CONCURRENTLY <name>: `--resume` drops its INVALID index before running it again. */
+  resumeRebuilds: boolean;
 }
 
 /** A migration's SQL failed; its transaction was rolled back (where the engine has transactions). */

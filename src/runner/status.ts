@@ -7,6 +7,7 @@ import { lockHolder, lockKey, type LockHolder } from './lock.js';
 import { findGaps, type Gap } from './plan.js';
 import type { Runner } from './runner.js';
 import { splitRows } from './store.js';
+import { stoppedAt, type Stopped } from './stopped.js';
 
 export interface RevisionStatus {
   revision: string;
@@ -17,7 +18,7 @@ export interface RevisionStatus {
   applied: boolean;
   /** pending, applied, or dirty: running / failed part-way outside a transaction. */
   state: 'pending' | 'applied' | 'running' | 'failed';
-  dirty?: DirtyRevision;
+  dirty?: DirtyStatus;
   appliedAt?: string;
   appliedBy?: string;
   durationMs?: number | null;
@@ -39,10 +40,13 @@ export interface StatusReport {
   drift: DriftItem[];
   gaps: Gap[];
   /** Revisions that stopped part-way; `up` refuses to run until they are resumed or resolved. */
-  dirty: DirtyRevision[];
+  dirty: DirtyStatus[];
   /** Who holds the migration lock, looked up when a revision is marked running. */
   lockHolder?: LockHolder | null;
 }
+
+/** A dirty revision, with the statement where it stopped and any INVALID index that left. */
+export type DirtyStatus = DirtyRevision & Stopped;
 
 export async function status(runner: Runner, history: History = runner.history()): Promise<StatusReport> {
   // Read-only: no lock, and no version table created; whole rows, for when and by whom.
@@ -50,7 +54,11 @@ export async function status(runner: Runner, history: History = runner.history()
   const { applied, dirty } = splitRows(all);
   const graph = graphWithApplied(history, all);
   const rows = new Map(applied.map((r) => [r.revision, r]));
-  const dirtyRows = new Map(dirty.map((r) => [r.revision, dirtyRevision(r)]));
+  const dirtyRows = new Map<string, DirtyStatus>();
+  for (const r of dirty) {
+    const d = dirtyRevision(r);
+    dirtyRows.set(r.revision, { ...d, ...(await stoppedAt(runner.engine, runner.store, d)) });
+  }
   const drift = findDrift(history, applied);
   const driftOf = new Map(drift.map((d) => [d.revision, d.kind]));
   const heads = new Set(graph.heads());
