@@ -41,4 +41,35 @@ test('with no URL, up applies sql/ to ./.pgstrata/dev; two processes at once tak
   }
 });
 
+test('with no URL and no ./.pgstrata/dev yet, read-only commands and dry runs create nothing: a database with nothing applied', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'pgstrata-project-'));
+  try {
+    cpSync(GENESIS_DIR, join(project, 'sql'), { recursive: true });
+    const run = async (...args: string[]) => {
+      const r = await runCli(args, { cwd: project });
+      assert.is(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.not.ok(existsSync(join(project, '.pgstrata')), `${args.join(' ')} created ./.pgstrata`);
+      return r;
+    };
+    const status = await run('status');
+    assert.match(status.stdout, 'database  no database yet at ./.pgstrata/dev');
+    assert.match(status.stdout, '0 applied, 3 pending.');
+    assert.match(status.stderr, 'no database yet at ./.pgstrata/dev; `make migrate` creates it');
+    assert.is((await run('current')).stdout.trim(), 'base (no revision applied)');
+    assert.equal(JSON.parse((await run('status', '--json')).stdout).pending, ['2c43863b5e49', 'd3ea4d165475', 'f45c116fedf1']);
+    const dry = await run('up', '--dry-run');
+    assert.match(dry.stdout, 'Would apply 3 revisions (dry run; nothing was executed)');
+    assert.match(dry.stderr, '`make migrate` creates it');
+    assert.match((await run('stamp', 'head', '--dry-run')).stdout, 'Would stamp');
+    assert.match((await run('locks')).stdout, 'Nobody holds or waits for the migration lock');
+    await run('history');
+    await run('graph');
+    const down = await runCli(['down', '--dry-run'], { cwd: project });
+    assert.is(down.status, 2, 'nothing is applied, so there is nothing to revert');
+    assert.not.ok(existsSync(join(project, '.pgstrata')));
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+});
+
 test.run();

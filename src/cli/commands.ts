@@ -98,7 +98,7 @@ const coreCommands: Command[] = [
     builder: (y) => y,
     async run(_a, opts, logger) {
       const history = draftHistory(opts, logger);
-      const report = await withRunner(opts, logger, (r) => status(r, history));
+      const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
       if (opts.json) json({ ok: true, ...report });
       else out(statusLines(report).join('\n'));
     },
@@ -109,7 +109,7 @@ const coreCommands: Command[] = [
     builder: (y) => y,
     async run(_a, opts, logger) {
       const history = draftHistory(opts, logger);
-      const report = await withRunner(opts, logger, (r) => status(r, history));
+      const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
       if (opts.json) json({ ok: true, current: report.current });
       else out(report.current.length > 0 ? report.current.join('\n') : 'base (no revision applied)');
     },

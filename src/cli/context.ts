@@ -1,13 +1,17 @@
 // From parsed options to a connected runner, and back: the engine is always closed, and the
 // advisory lock (held by the connection) ends with it.
 import type { Logger } from '../runner/logger.js';
-import { openEngine } from '../runner/engines/open.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AbsentDatabase } from '../runner/engines/absent.js';
+import { DEFAULT_DIR, openEngine } from '../runner/engines/open.js';
 import { ConnectError } from '../runner/errors.js';
 import { NO_DATABASE } from '../runner/offline.js';
 import { Runner } from '../runner/runner.js';
 import { loadDraftHistory, warnAboutEmpty } from '../runner/drafts.js';
 import type { History } from '../runner/history.js';
 import { parseDuration } from './duration.js';
+import { err } from './output.js';
 
 export interface GlobalOptions {
   url?: string;
@@ -28,16 +32,32 @@ function databaseUrl(opts: GlobalOptions): string | undefined {
   return opts.url ?? process.env.DATABASE_URL;
 }
 
-export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (runner: Runner) => Promise<T>): Promise<T> {
+/**
+ * With no URL, the embedded default database, unless it does not exist yet and the command only
+ * reads (status, current, locks) or is a dry run: README promises those create nothing, so they
+ * see a database with nothing applied, and say so.
+ */
+function absentDefault(opts: GlobalOptions, readOnly: boolean): AbsentDatabase | undefined {
+  if (!readOnly || databaseUrl(opts) || existsSync(resolve(DEFAULT_DIR))) return undefined;
+  const absent = new AbsentDatabase(DEFAULT_DIR);
+  err(`note: ${absent.description}; \`make migrate\` creates it (or \`pgstrata up\`). Nothing was created.`);
+  return absent;
+}
+
+/** `readOnly` (default: --dry-run) marks a command that must not create the default database. */
+export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (runner: Runner) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
   const lockTimeoutMs = parseDuration('lock-timeout', opts.lockTimeout);
-  const engine = await openEngine(databaseUrl(opts), {
-    lockTimeoutMs,
-    onDirectoryWait: () => logger.warn({ event: 'directory-wait' }, 'another pgstrata process has this PGlite directory open; waiting'),
-  }).catch((e: unknown) => {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code && /^E[A-Z]+$/.test(code)) throw new ConnectError(`cannot connect: ${(e as Error).message}`, { cause: e });
-    throw e;
-  });
+  const absent = absentDefault(opts, options.readOnly ?? opts.dryRun);
+  const engine =
+    absent ??
+    (await openEngine(databaseUrl(opts), {
+      lockTimeoutMs,
+      onDirectoryWait: () => logger.warn({ event: 'directory-wait' }, 'another pgstrata process has this PGlite directory open; waiting'),
+    }).catch((e: unknown) => {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code && /^E[A-Z]+$/.test(code)) throw new ConnectError(`cannot connect: ${(e as Error).message}`, { cause: e });
+      throw e;
+    }));
   logger.debug({ event: 'connected', database: engine.description }, `connected to ${engine.description}`);
   try {
     const runner = new Runner(engine, { dir: opts.dir, schema: opts.schema, table: opts.table, lockTimeoutMs, allowDrift: opts.allowDrift, logger });

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../runner/errors.js';
 import { resolve, type ResolveResult } from '../runner/resolve.js';
 import { lockKey } from '../runner/lock.js';
+import { AbsentDatabase } from '../runner/engines/absent.js';
 import { lockSessions, releaseStale, type LockSession, type Released } from '../runner/locks.js';
 import { parseDuration } from './duration.js';
 import type { Command } from './commands.js';
@@ -35,7 +36,10 @@ export const opsCommands: Command[] = [
         .option('older-than', { type: 'string', default: '10m', describe: 'How long the holder must have been idle (e.g. 10m, 1h)' }),
     async run(a, opts, logger) {
       const olderThanMs = parseDuration('older-than', String(a.olderThan));
+      const readOnly = !a.releaseStale || opts.dryRun;
       return withRunner(opts, logger, async (r) => {
+        // Nothing holds a lock in a database that does not exist yet.
+        if (r.engine instanceof AbsentDatabase) return opts.json ? json({ ok: true, table: r.store.name, holders: [], waiters: [] }) : out('Nobody holds or waits for the migration lock.');
         const key = lockKey(r.store.schema, r.store.table);
         if (a.releaseStale) {
           const released = await releaseStale(r.engine, key, olderThanMs, { dryRun: opts.dryRun });
@@ -50,7 +54,7 @@ export const opsCommands: Command[] = [
         for (const s of [...report.holders, ...report.waiters]) lines.push(`  ${sessionLine(s)}`);
         if (report.waiters.length === 0) lines.push('  nobody waits for it');
         out(lines.join('\n'));
-      });
+      }, { readOnly });
     },
   },
 ];

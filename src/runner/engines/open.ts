@@ -5,7 +5,8 @@ import { redactUrl } from '../redact.js';
 import type { Engine } from './engine.js';
 
 /** Used when no URL is given: an embedded PGlite database in the project. */
-export const DEFAULT_URL = 'pglite:./.pgstrata/dev';
+export const DEFAULT_DIR = './.pgstrata/dev';
+export const DEFAULT_URL = `pglite:${DEFAULT_DIR}`;
 
 export interface OpenOptions {
   /** How long to wait for another process holding a PGlite directory. */
