@@ -139,6 +139,22 @@ test('status names the INVALID index a failed CREATE INDEX CONCURRENTLY left, an
   });
 });
 
+test('after --resume, duration_ms covers the failed run and the resumed one; each log row has its own run', async () => {
+  const slowThenFails: MigrationSpec = { revision: 'b2', parents: ['a1'], header: ['transaction: none'], up: 'SELECT pg_sleep(0.8);\nSELECT 1/0;', down: '-- transaction: none\nSELECT 1;' };
+  await withHistory([table, slowThenFails], async (sql, db) => {
+    assert.is((await cli(sql, db, 'up')).status, 1);
+    sql.write({ ...slowThenFails, up: 'SELECT pg_sleep(0.8);\nSELECT 1;' });
+    const resumed = await cli(sql, db, 'up', '--resume');
+    assert.is(resumed.status, 0, resumed.stderr);
+    const [row] = await db.query<{ duration_ms: number }>("SELECT duration_ms FROM pgstrata_version WHERE revision = 'b2'");
+    assert.ok(row!.duration_ms >= 800, `duration_ms ${row!.duration_ms} includes the 0.8 s statement of the failed run`);
+    const log = await db.query<{ duration_ms: number; error: string | null }>("SELECT duration_ms, error FROM pgstrata_version_log WHERE revision = 'b2' ORDER BY id");
+    assert.equal(log.map((l) => l.error), ['22012', null]);
+    assert.ok(log[0]!.duration_ms >= 800 && log[1]!.duration_ms < 800, JSON.stringify(log));
+    assert.is(log[0]!.duration_ms + log[1]!.duration_ms, row!.duration_ms, 'the log rows add up to the recorded duration');
+  });
+});
+
 test('resolve --rolled-back makes a dirty revision pending again; resolve --applied records it as applied', async () => {
   await withHistory([table, indexes], async (sql, db) => {
     assert.is((await cli(sql, db, 'up')).status, 1);

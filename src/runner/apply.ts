@@ -8,7 +8,7 @@ import { quoteLiteral } from './sqlstring.js';
 import { settings, writeFailure, type StepContext, type StepScript } from './steps.js';
 import { Store } from './store.js';
 import { lineAtIndex } from './text.js';
-import { runPartial } from './applypartial.js';
+import { runPartial, type Resume } from './applypartial.js';
 
 const MARK = 'pgstrata.step';
 const ENDED = 'pgstrata.migration_ended_the_transaction';
@@ -32,16 +32,16 @@ export function transactionalScript(step: StepScript): { script: string; offset:
 
 /**
  * Runs a step; resolves with its duration, or rejects with a MigrationError (exit 1).
- * `resumeFrom` continues a step outside a transaction after the statements already done.
+ * `resume` continues a step outside a transaction after the statements already done.
  */
-export async function runStep(ctx: StepContext, step: StepScript, resumeFrom?: number): Promise<number> {
+export async function runStep(ctx: StepContext, step: StepScript, resume?: Resume): Promise<number> {
   const { engine } = ctx;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
 
   // Outside a transaction (PostgreSQL refuses CREATE INDEX CONCURRENTLY in one): statement by
   // statement, journalled in the version table.
-  if (!step.transactional) return runPartial(ctx, step, resumeFrom);
+  if (!step.transactional) return runPartial(ctx, step, resume);
 
   if (engine.capabilities.transactionalDdl) {
     const { script, offset } = transactionalScript(step);

@@ -13,15 +13,23 @@ import type { ParsedStatement } from './sqlparse.js';
 import { Store } from './store.js';
 import { codePointLength } from './text.js';
 
-export async function runPartial(ctx: StepContext, step: StepScript, resumeFrom?: number): Promise<number> {
+/** Where a dirty step continues: after `from` statements, which took `carriedMs` in earlier runs. */
+export interface Resume {
+  from: number;
+  carriedMs: number;
+}
+
+export async function runPartial(ctx: StepContext, step: StepScript, resume?: Resume): Promise<number> {
   const { engine } = ctx;
+  const resumeFrom = resume?.from;
+  const carriedMs = resume?.carriedMs ?? 0;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const statements = await splitStep(step);
   // The server times the run from the row's started_at, as an offline script does; pg-mem has no
   // clock_timestamp(), so there the client's measure is recorded instead.
   const real = engine.capabilities.transactionalDdl;
-  const entries = partialEntries(step, statements, { ...(resumeFrom === undefined ? {} : { resumeFrom }), duration: SERVER_DURATION });
+  const entries = partialEntries(step, statements, { ...(resume ? { resumeFrom, carriedMs } : {}), duration: SERVER_DURATION });
   const finish = entries.pop()!;
   // Set while the session carries the header's timeouts, so a failure still resets them.
   let timeoutsSet = false;
@@ -38,14 +46,14 @@ export async function runPartial(ctx: StepContext, step: StepScript, resumeFrom?
         before = real && mayLeaveInvalidIndex(e.statement) ? await invalidIndexes(engine) : undefined;
         await engine.exec(e.statement.text);
       } catch (error) {
-        await failed(ctx, step, { statements, index: e.index, error, before, durationMs: elapsed() });
+        await failed(ctx, step, { statements, index: e.index, error, before, durationMs: elapsed(), carriedMs });
       }
     }
   } finally {
     if (timeoutsSet) await engine.exec(resetNames(step).map((n) => `RESET ${n}`).join(';\n')).catch(() => {});
   }
   const durationMs = elapsed();
-  await engine.exec(real && finish.kind === 'journal' ? finish.sql : Store.inline(step.journal.finish({ ms: durationMs })));
+  await engine.exec(real && finish.kind === 'journal' ? finish.sql : Store.inline(step.journal.finish({ ms: durationMs }, carriedMs)));
   return durationMs;
 }
 
@@ -61,7 +69,9 @@ interface FailedAt {
   index: number;
   error: unknown;
   before: Set<string> | undefined;
+  /** This run's time so far, and the earlier runs'. */
   durationMs: number;
+  carriedMs: number;
 }
 
 async function failed(ctx: StepContext, step: StepScript, f: FailedAt): Promise<never> {
@@ -72,7 +82,7 @@ async function failed(ctx: StepContext, step: StepScript, f: FailedAt): Promise<
   const where = [location.file, location.line, location.column].filter((x) => x !== undefined).join(':');
   let marked = true;
   try {
-    const mark = step.journal.failed({ statementsDone: f.index, statement: statement.text, location: where, error: `${err.sqlstate ?? 'error'}: ${err.message}` });
+    const mark = step.journal.failed({ statementsDone: f.index, statement: statement.text, location: where, error: `${err.sqlstate ?? 'error'}: ${err.message}`, durationMs: f.carriedMs + f.durationMs });
     await ctx.engine.query(mark.text, mark.params);
   } catch (e) {
     marked = false;

@@ -9,6 +9,8 @@ import type { AppliedRow } from './store.js';
 /** A planned step, possibly continuing a dirty revision after its statements already done. */
 export interface PlannedStep extends Step {
   resumeFrom?: number;
+  /** With resumeFrom: the time the earlier runs took (the dirty row's duration_ms). */
+  carriedMs?: number;
 }
 
 export function dirtyRevision(row: AppliedRow): DirtyRevision {
@@ -70,7 +72,10 @@ export function resumeSteps(rows: AppliedRow[], direction: 'up' | 'down', order:
   const byRevision = new Map(rows.map((r) => [r.revision, r]));
   const sorted = order([...byRevision.keys()]);
   if (direction === 'down') sorted.reverse();
-  return sorted.map((revision) => ({ revision, direction, resumeFrom: byRevision.get(revision)!.partial!.statementsDone }));
+  return sorted.map((revision) => {
+    const row = byRevision.get(revision)!;
+    return { revision, direction, resumeFrom: row.partial!.statementsDone, carriedMs: row.durationMs ?? 0 };
+  });
 }
 
 /**

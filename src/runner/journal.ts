@@ -25,6 +25,8 @@ export interface Failure {
   statement: string;
   location: string;
   error: string;
+  /** Time spent on the revision so far, earlier runs included: a resumed run adds to it. */
+  durationMs: number;
 }
 
 export class Journal {
@@ -45,11 +47,13 @@ export class Journal {
   /**
    * A resumed up, or a down (fresh or resumed): the existing row marked running. The SQL being
    * run is stored in the row, so a later --resume can tell whether the file changed under it.
+   * While dirty, duration_ms holds the time the earlier runs took; a fresh down starts from none
+   * (the row's duration_ms was its up's).
    */
-  markRunning(direction: 'up' | 'down', revision: string, done: number, total: number, sql: string, checksum: string): Statement {
+  markRunning(direction: 'up' | 'down', revision: string, done: number, total: number, sql: string, checksum: string, fresh = false): Statement {
     const [sqlColumn, checksumColumn] = direction === 'up' ? ['up_sql', 'checksum'] : ['down_sql', 'down_checksum'];
     return {
-      text: `UPDATE ${this.t} SET state = 'running', direction = $2, statements_done = $3, statements_total = $4, ${sqlColumn} = $5, ${checksumColumn} = $6, started_at = now(), failed_statement = NULL, failed_location = NULL, error = NULL WHERE revision = $1`,
+      text: `UPDATE ${this.t} SET state = 'running', direction = $2, statements_done = $3, statements_total = $4, ${sqlColumn} = $5, ${checksumColumn} = $6, started_at = now(), failed_statement = NULL, failed_location = NULL, error = NULL${fresh ? ', duration_ms = NULL' : ''} WHERE revision = $1`,
       params: [revision, direction, done, total, sql, checksum],
     };
   }
@@ -60,21 +64,29 @@ export class Journal {
 
   markFailed(revision: string, f: Failure): Statement {
     return {
-      text: `UPDATE ${this.t} SET state = 'failed', statements_done = $2, failed_statement = $3, failed_location = $4, error = $5 WHERE revision = $1`,
-      params: [revision, f.statementsDone, f.statement, f.location, f.error],
+      text: `UPDATE ${this.t} SET state = 'failed', statements_done = $2, failed_statement = $3, failed_location = $4, error = $5, duration_ms = $6 WHERE revision = $1`,
+      params: [revision, f.statementsDone, f.statement, f.location, f.error, f.durationMs],
     };
   }
 
-  /** The last write of an up: applied, timed, logged. Sent as one round trip. */
-  finishUp(revision: string, duration: Duration): Statement[] {
+  /**
+   * The last write of an up: applied, timed, logged. Sent as one round trip. `carriedMs`, the
+   * time earlier runs of a resumed up took, is added to the row's duration; the log row, like the
+   * one each earlier run wrote, has this run's.
+   */
+  finishUp(revision: string, duration: Duration, carriedMs = 0): Statement[] {
     const params: unknown[] = [revision];
     const d = durationSql(duration, params);
+    const carried = carriedMs > 0 ? (params.push(carriedMs), `$${params.length}`) : undefined;
     return [
       {
-        text: `UPDATE ${this.t} SET state = 'applied', statements_done = statements_total, duration_ms = ${d}, failed_statement = NULL, failed_location = NULL, error = NULL WHERE revision = $1`,
+        text: `UPDATE ${this.t} SET state = 'applied', statements_done = statements_total, duration_ms = ${carried ? `${d} + ${carried}` : d}, failed_statement = NULL, failed_location = NULL, error = NULL WHERE revision = $1`,
         params,
       },
-      { text: `INSERT INTO ${this.store.logQualified} (event, revision, duration_ms) SELECT 'up', revision, duration_ms FROM ${this.t} WHERE revision = $1`, params: [revision] },
+      {
+        text: `INSERT INTO ${this.store.logQualified} (event, revision, duration_ms) SELECT 'up', revision, duration_ms${carried ? ' - $2' : ''} FROM ${this.t} WHERE revision = $1`,
+        params: carried ? [revision, carriedMs] : [revision],
+      },
     ];
   }
 

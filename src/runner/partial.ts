@@ -22,8 +22,11 @@ export async function splitStep(step: StepScript): Promise<ParsedStatement[]> {
   return parsed.statements;
 }
 
-/** The entries from statement `resumeFrom` (0-based: statements already done) to the end. */
-export function partialEntries(step: StepScript, statements: ParsedStatement[], options: { resumeFrom?: number; duration: Duration }): PartialEntry[] {
+/**
+ * The entries from statement `resumeFrom` (0-based: statements already done) to the end;
+ * `carriedMs` is what the earlier runs of a resumed step took.
+ */
+export function partialEntries(step: StepScript, statements: ParsedStatement[], options: { resumeFrom?: number; carriedMs?: number; duration: Duration }): PartialEntry[] {
   const total = statements.length;
   const from = options.resumeFrom ?? 0;
   const entries: PartialEntry[] = [{ kind: 'journal', sql: Store.inline([step.journal.start(total, options.resumeFrom)]) }];
@@ -34,7 +37,7 @@ export function partialEntries(step: StepScript, statements: ParsedStatement[], 
     entries.push({ kind: 'journal', sql: Store.inline([step.journal.progress(i + 1)]) });
   }
   for (const name of resetNames(step)) entries.push({ kind: 'setting', sql: `RESET ${name}` });
-  entries.push({ kind: 'journal', sql: Store.inline(step.journal.finish(options.duration)) });
+  entries.push({ kind: 'journal', sql: Store.inline(step.journal.finish(options.duration, options.carriedMs)) });
   return entries;
 }
 

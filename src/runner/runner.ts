@@ -198,7 +198,9 @@ export class Runner {
     const results: StepResult[] = [];
     for (const [i, prepared] of scripts.entries()) {
       const script = prepared.script();
-      const durationMs = await runStep({ engine: this.engine, logger: this.logger }, script, steps[i]!.resumeFrom);
+      const step = steps[i]!;
+      const resume = step.resumeFrom === undefined ? undefined : { from: step.resumeFrom, carriedMs: step.carriedMs ?? 0 };
+      const durationMs = await runStep({ engine: this.engine, logger: this.logger }, script, resume);
       const result = describe(steps[i]!, script.file, script.transactional, durationMs);
       this.logger.info({ event: script.direction === 'up' ? 'applied' : 'reverted', revision: script.revision, durationMs }, `${script.direction === 'up' ? 'applied' : 'reverted'} ${script.revision} ${result.message} (${durationMs} ms)`);
       options.onStep?.(result);

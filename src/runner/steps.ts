@@ -34,7 +34,8 @@ export interface StepJournal {
   start(total: number, resumeFrom?: number): Statement;
   progress(done: number): Statement;
   failed(f: Failure): Statement;
-  finish(duration: Duration): Statement[];
+  /** `carriedMs`: what earlier runs of a resumed step took. */
+  finish(duration: Duration, carriedMs?: number): Statement[];
 }
 
 export interface StepContext {
@@ -57,7 +58,7 @@ export function upStep(m: Migration, down: DownScript | undefined, store: Store)
     journal: journalFor(store, m.revision, {
       start: (j, total, resumeFrom) =>
         resumeFrom === undefined ? j.insertRunning(versionRecord(m, down), total) : j.markRunning('up', m.revision, resumeFrom, total, m.sql, m.checksum),
-      finish: (j, duration) => j.finishUp(m.revision, duration),
+      finish: (j, duration, carriedMs) => j.finishUp(m.revision, duration, carriedMs),
     }),
   };
 }
@@ -88,7 +89,7 @@ export function downStep(revision: string, down: DownScript, m: Migration | unde
     bookkeeping: (timing) => store.recordDown(revision, timing),
     failure: (durationMs, sqlstate) => store.logEvent('down', revision, durationMs, sqlstate),
     journal: journalFor(store, revision, {
-      start: (j, total, resumeFrom) => j.markRunning('down', revision, resumeFrom ?? 0, total, down.sql, down.checksum),
+      start: (j, total, resumeFrom) => j.markRunning('down', revision, resumeFrom ?? 0, total, down.sql, down.checksum, resumeFrom === undefined),
       finish: (j, duration) => j.finishDown(revision, duration),
     }),
   };
@@ -98,14 +99,14 @@ export function downStep(revision: string, down: DownScript, m: Migration | unde
 function journalFor(
   store: Store,
   revision: string,
-  ends: { start: (j: Journal, total: number, resumeFrom?: number) => Statement; finish: (j: Journal, d: Duration) => Statement[] },
+  ends: { start: (j: Journal, total: number, resumeFrom?: number) => Statement; finish: (j: Journal, d: Duration, carriedMs?: number) => Statement[] },
 ): StepJournal {
   const j = new Journal(store);
   return {
     start: (total, resumeFrom) => ends.start(j, total, resumeFrom),
     progress: (done) => j.progress(revision, done),
     failed: (f) => j.markFailed(revision, f),
-    finish: (duration) => ends.finish(j, duration),
+    finish: (duration, carriedMs) => ends.finish(j, duration, carriedMs),
   };
 }
 
