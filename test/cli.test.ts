@@ -247,6 +247,19 @@ test('stamp records without running; status, history, heads and dry runs print w
   }),
 );
 
+test('redo --dry-run counts revisions, not steps: one revision, its down and its up', () =>
+  withDatabase(async (db) => {
+    assert.is((await cli(db.url, GENESIS_DIR, 'up')).status, 0);
+    const dry = await cli(db.url, GENESIS_DIR, 'redo', '--dry-run');
+    assert.is(dry.status, 0, dry.stderr);
+    assert.equal(dry.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 2).join(' ')), ['Would redo', 'down f45c116fedf1', 'up f45c116fedf1']);
+    assert.match(dry.stdout, 'Would redo 1 revision (dry run; nothing was executed):');
+    const redo = await cli(db.url, GENESIS_DIR, 'redo');
+    assert.is(redo.status, 0, redo.stderr);
+    assert.match(redo.stdout, /^1 revision processed in \d+ ms\.$/m);
+  }),
+);
+
 test('options come from PGSTRATA_* variables and ./pgstrata.json; an irreversible revision stops down with exit 3', () =>
   withDatabase(async (db) => {
     const sql = tempSql([

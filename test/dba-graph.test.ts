@@ -8,6 +8,7 @@ import { RevisionGraph, type GraphNode } from '../src/runner/graph.js';
 import { drawGraph, graphText } from '../src/runner/render/ascii.js';
 import { branchPoints } from '../src/runner/render/branches.js';
 import { newestFirst } from '../src/runner/render/order.js';
+import { mermaid } from '../src/runner/render/mermaid.js';
 import { runCli, type CliResult } from './helpers/cli.js';
 import { GENESIS_DIR, tempSql, type TempSql } from './helpers/migrations.js';
 import { withDatabase } from './helpers/postgres.js';
@@ -70,6 +71,12 @@ test('branch points list where each branch goes', () => {
   ]);
 });
 
+test('Mermaid labels escape # too, so a message with "#1;" is not read as an entity code', () => {
+  const g = graphOf([{ revision: 'a1', parents: [] }]);
+  const picture = mermaid({ graph: g, message: () => 'fix #1; & "quotes" <b>' });
+  assert.match(picture, 'r_a1(["a1<br/>fix #35;1; #amp; #quot;quotes#quot; #lt;b#gt;<br/><i>head</i>"])');
+});
+
 function cli(sql: TempSql, ...args: string[]): Promise<CliResult> {
   return runCli(['--dir', sql.dir, ...args]);
 }
@@ -96,6 +103,8 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
     const single = await cli(sql, 'new', 'needs one head');
     assert.is(single.status, 2, 'new without --parent refuses while there are two heads');
     assert.match(single.stderr, `there are 2 heads (${[orders, audit].sort().join(', ')}); a new revision needs one parent`);
+    assert.match(single.stderr, 'pgstrata merge heads');
+    assert.match(single.stderr, `or pick the parent with \`--parent <rev>\` (e.g. --parent ${[orders, audit].sort()[0]})`);
     assert.is(readdirSync(join(sql.dir, 'up')).length, files, 'the refused new wrote no file');
 
     const branches = JSON.parse((await cli(sql, 'branches', '--json')).stdout).branchPoints;

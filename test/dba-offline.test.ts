@@ -214,6 +214,17 @@ test('--dry-run prints the plan in order and executes nothing, not even the vers
   }
 });
 
+test('down --sql with no database and no --from says to name the starting point', async () => {
+  const r = await runCli(['--dir', GENESIS_DIR, 'down', '--sql']);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, 'down --sql with no database starts from base, where nothing is applied to revert');
+  assert.match(r.stderr, '--from head (or --from <rev>)');
+  assert.is(r.stdout, '');
+  const from = await runCli(['--dir', GENESIS_DIR, 'down', '--sql', '--from', 'head']);
+  assert.is(from.status, 0, from.stderr);
+  assert.match(from.stdout, '-- down f45c116fedf1');
+});
+
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test.run();

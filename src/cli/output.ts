@@ -26,7 +26,8 @@ export function stepLine(s: StepResult): string {
 
 export function runSummary(verb: string, result: RunResult, nothing: string): string {
   if (result.steps.length === 0) return nothing;
-  const n = result.steps.length;
+  // Revisions, not steps: a redo is two steps (down, up) of one revision.
+  const n = new Set(result.steps.map((s) => s.revision)).size;
   const noun = `revision${n === 1 ? '' : 's'}`;
   if (result.dryRun) return [`Would ${verb} ${n} ${noun} (dry run; nothing was executed):`, ...result.steps.map(stepLine)].join('\n');
   const total = result.steps.reduce((t, s) => t + (s.durationMs ?? 0), 0);

@@ -63,6 +63,9 @@ export async function offlineScript(runner: Runner, options: OfflineOptions): Pr
       return s;
     }));
     source = `the version table of ${runner.engine.description}`;
+  } else if (options.direction === 'down') {
+    // From base there is nothing to revert; the user means a database that has something applied.
+    throw new UsageError('down --sql with no database starts from base, where nothing is applied to revert: say where the database stands with --from head (or --from <rev>), or read it from the database with --url');
   }
   const steps: Step[] =
     options.direction === 'up'

@@ -31,7 +31,7 @@ export function defaultParents(history: History | undefined): string[] {
   if (!history) return [];
   const heads = history.graph.heads();
   if (heads.length > 1) {
-    throw new UsageError(`there are ${heads.length} heads (${heads.join(', ')}); a new revision needs one parent: join them with a merge revision first`);
+    throw new UsageError(`there are ${heads.length} heads (${heads.join(', ')}); a new revision needs one parent: join them with a merge revision first (\`pgstrata merge heads -m "…"\`), or pick the parent with \`--parent <rev>\` (e.g. --parent ${heads[0]})`);
   }
   return heads;
 }

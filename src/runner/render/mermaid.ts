@@ -2,9 +2,12 @@
 // Markdown file (GitHub and GitLab render ```mermaid blocks).
 import { kindOf, type PictureInput } from './picture.js';
 
-/** Mermaid's entity codes keep quotes and angle brackets from ending the label. */
-function label(text: string): string {
-  return text.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+/**
+ * Mermaid's entity codes keep quotes and angle brackets from ending the label. `#` starts an
+ * entity code itself (`#1;` would become a character), so it is escaped first, as `#35;`.
+ */
+export function label(text: string): string {
+  return text.replace(/#/g, '#35;').replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
 const id = (r: string) => `r_${r}`;
