@@ -18,7 +18,7 @@ function globalOptions(y: Argv) {
     .option('dir', { type: 'string', describe: 'Folder holding up/ and down/', default: './sql' })
     .option('schema', { type: 'string', describe: 'Schema of the version table', default: 'public' })
     .option('table', { type: 'string', describe: 'Name of the version table (the log is <table>_log)', default: 'pgstrata_version' })
-    .option('lock-timeout', { type: 'string', describe: 'How long to wait for another runner (e.g. 30s, 5m)', default: '5m' })
+    .option('lock-timeout', { type: 'string', describe: "How long to wait for another runner's lock, or for a PGlite directory another process has open (e.g. 30s, 5m)", default: '5m' })
     .option('dry-run', { type: 'boolean', describe: 'Show what would run; execute nothing', default: false })
     .option('json', { type: 'boolean', describe: 'Print one JSON document on stdout', default: false })
     .option('allow-drift', { type: 'boolean', describe: 'Run even if applied files changed or vanished', default: false })
@@ -40,6 +40,8 @@ const COMMAND_SETTINGS = ['rules', 'strict'];
 /** The other commands accept those settings silently, so strict parsing does not reject the file. */
 function acceptSharedSettings(y: Argv, c: Command): Argv {
   for (const key of COMMAND_SETTINGS) if (!c.settings?.includes(key)) y.option(key, { hidden: true });
+  // Global options a command ignores stay accepted (a shared config file sets them) but unlisted.
+  for (const key of c.ignores ?? []) y.hide(key);
   return y;
 }
 

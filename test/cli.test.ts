@@ -247,6 +247,32 @@ test('stamp records without running; status, history, heads and dry runs print w
   }),
 );
 
+test('subcommand --help: examples, the forms --from takes, and no global option the command ignores', async () => {
+  const help = async (...args: string[]) => {
+    const r = await runCli([...args, '--help']);
+    assert.is(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  for (const command of ['up', 'down', 'new', 'merge', 'stamp', 'resolve', 'locks', 'graph', 'history']) {
+    assert.match(await help(command), new RegExp(`\\nExamples:\\n  pgstrata ${command} `), `${command} --help has examples`);
+  }
+  assert.match((await help('up')).replace(/\s+/g, ' '), 'head, heads, base, a revision id or unique prefix');
+  const heads = await help('heads');
+  for (const ignored of ['--url', '--schema', '--table', '--lock-timeout', '--dry-run', '--allow-drift']) assert.not.match(heads, ignored, `heads --help lists ${ignored}`);
+  assert.match(heads, '--dir');
+  const status = await help('status');
+  assert.not.match(status, '--dry-run');
+  assert.not.match(status, '--allow-drift');
+  assert.match(status, '--url');
+  assert.match(await help('up'), '--allow-drift');
+  assert.match(await help('new'), '--dry-run');
+  assert.not.match(await help('new'), '--lock-timeout');
+  assert.match(await help(), '--lock-timeout', 'the global help lists every option');
+  // Hidden is not refused: a shared pgstrata.json or PGSTRATA_* may set them for every command.
+  const accepted = await runCli(['heads', '--dir', GENESIS_DIR, '--lock-timeout', '1s', '--allow-drift', '--url', 'pgmem:']);
+  assert.is(accepted.status, 0, accepted.stderr);
+});
+
 test('redo --dry-run counts revisions, not steps: one revision, its down and its up', () =>
   withDatabase(async (db) => {
     assert.is((await cli(db.url, GENESIS_DIR, 'up')).status, 0);

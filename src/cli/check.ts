@@ -15,6 +15,7 @@ export const checkCommand: Command = {
   command: 'check',
   describe: 'Check the migration files without a database (--roundtrip: also run every up and down on a scratch database)',
   settings: ['rules', 'strict'],
+  ignores: ['schema', 'table', 'lock-timeout', 'dry-run', 'allow-drift'],
   builder: (y: Argv) =>
     y
       .option('roundtrip', { type: 'boolean', default: false, describe: 'Also run each revision up, down and up again on a scratch database and compare schemas' })

@@ -11,7 +11,7 @@ import { status } from '../runner/status.js';
 import type { RunResult } from '../runner/runner.js';
 import { UsageError } from '../runner/errors.js';
 import { offlineScript } from '../runner/offline.js';
-import { draftHistory, withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
+import { DATABASE_OPTIONS, draftHistory, withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
 import { createdLines, json, out, runSummary, stepLine } from './output.js';
 import { statusLines } from './views.js';
 import { opsCommands } from './ops-commands.js';
@@ -25,6 +25,8 @@ export interface Command {
   run(args: Record<string, unknown>, opts: GlobalOptions, logger: Logger): Promise<number | void>;
   /** Command-specific settings it declares itself; see cli.ts acceptSharedSettings. */
   settings?: string[];
+  /** Global options the command does not use: accepted as everywhere, but left out of its --help. */
+  ignores?: string[];
 }
 
 const targetArg = (fallback: string, describe: string) => (y: Argv) => y.positional('target', { type: 'string', default: fallback, describe });
@@ -38,7 +40,7 @@ function printRun(opts: GlobalOptions, result: RunResult, verb: string, nothing:
 function scriptOptions(y: Argv): Argv {
   return y
     .option('sql', { type: 'boolean', default: false, describe: 'Print the script the runner would execute (for psql -v ON_ERROR_STOP=1 -f); run nothing' })
-    .option('from', { type: 'string', describe: 'With --sql: assume the database is at this revision [default: read from --url or DATABASE_URL, else base]' })
+    .option('from', { type: 'string', describe: 'With --sql: assume the database stands here, this and its ancestors applied: head, heads, base, a revision id or unique prefix [default: read from --url or DATABASE_URL, else base]' })
     .option('resume', { type: 'boolean', default: false, describe: 'First continue a revision that stopped part-way (transaction: none) from its first statement not done' });
 }
 
@@ -63,7 +65,13 @@ const coreCommands: Command[] = [
   {
     command: ['up [target]', 'upgrade'],
     describe: 'Apply pending revisions up to target (default: every head)',
-    builder: (y) => scriptOptions(targetArg('heads', 'head, heads, a revision id or unique prefix, or +N')(y)),
+    builder: (y) =>
+      scriptOptions(targetArg('heads', 'head, heads, a revision id or unique prefix, or +N')(y))
+        .example('$0 up', 'apply every pending revision (all heads)')
+        .example('$0 up d3ea --dry-run', 'show what applying up to d3ea4d165475 would run')
+        .example('$0 up +1', 'apply the next pending revision only')
+        .example('$0 up --sql --from d3ea4d165475 > upgrade.sql', 'the script for psql, for a database at d3ea4d165475')
+        .example('$0 up --resume', 'continue a transaction: none revision that stopped part-way'),
     async run(a, opts, logger) {
       if (a.sql) return printScript(a, opts, logger, 'up');
       checkOnlineOptions(a);
@@ -74,7 +82,13 @@ const coreCommands: Command[] = [
   {
     command: ['down [target]', 'downgrade'],
     describe: 'Revert applied revisions down to target (default: one step, -1)',
-    builder: (y) => scriptOptions(y.positional('target', { type: 'string', describe: 'a revision to go back to (it stays applied), -N, or base [default: -1; with --resume, only the interrupted down]' })),
+    builder: (y) =>
+      scriptOptions(y.positional('target', { type: 'string', describe: 'a revision to go back to (it stays applied), -N, or base [default: -1; with --resume, only the interrupted down]' }))
+        .example('$0 down', 'revert the newest applied revision')
+        .example('$0 down 2c43863b5e49', 'revert everything above 2c43863b5e49 (it stays applied)')
+        .example('$0 down -2 --dry-run', 'show which two revisions would be reverted')
+        .example('$0 down base --sql --from head > rollback.sql', 'the script that takes a database at head back to base'),
+    ignores: ['allow-drift'],
     async run(a, opts, logger) {
       if (a.sql) return printScript(a, opts, logger, 'down');
       checkOnlineOptions(a);
@@ -86,7 +100,7 @@ const coreCommands: Command[] = [
   {
     command: 'redo',
     describe: 'Revert the newest applied revision and apply it again',
-    builder: (y) => y,
+    builder: (y) => y.example('$0 redo --dry-run', 'show the down and up it would run'),
     async run(_a, opts, logger) {
       const result = await withRunner(opts, logger, (r) => r.redo({ dryRun: opts.dryRun, ...streamSteps(opts) }));
       printRun(opts, result, 'redo', 'Nothing to redo: no revision is applied.');
@@ -95,7 +109,8 @@ const coreCommands: Command[] = [
   {
     command: 'status',
     describe: 'Show applied and pending revisions, and any drift',
-    builder: (y) => y,
+    builder: (y) => y.example('$0 status --url postgres://app@db/app', 'where that database stands').example('$0 status --json', 'the same as one JSON document'),
+    ignores: ['dry-run', 'allow-drift'],
     async run(_a, opts, logger) {
       const history = draftHistory(opts, logger);
       const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
@@ -107,6 +122,7 @@ const coreCommands: Command[] = [
     command: 'current',
     describe: 'Print the revision(s) the database is at',
     builder: (y) => y,
+    ignores: ['dry-run', 'allow-drift'],
     async run(_a, opts, logger) {
       const history = draftHistory(opts, logger);
       const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
@@ -122,7 +138,11 @@ const coreCommands: Command[] = [
     builder: (y) =>
       y
         .positional('message', { type: 'string', describe: 'What the revision does, e.g. "add orders table"' })
-        .option('parent', { type: 'string', describe: 'Start a branch: the parent revision (id or unique prefix) instead of the head' }),
+        .option('parent', { type: 'string', describe: 'Start a branch: the parent revision (id or unique prefix) instead of the head' })
+        .example('$0 new "add orders table"', 'a child of the single head')
+        .example('$0 new "audit log" --parent d3ea', 'a branch: another child of d3ea4d165475')
+        .example('$0 new "add orders table" --dry-run', 'show the files it would write'),
+    ignores: [...DATABASE_OPTIONS, 'lock-timeout', 'allow-drift'],
     async run(a, opts, logger) {
       const history = existsSync(join(opts.dir, 'up')) ? draftHistory(opts, logger) : undefined;
       let parents: string[];
@@ -147,7 +167,11 @@ const coreCommands: Command[] = [
       y
         .positional('target', { type: 'string', describe: 'a revision, head, heads, or base' })
         .option('from-alembic', { type: 'boolean', default: false, describe: "Record the revision(s) in Alembic's alembic_version table and their ancestors" })
-        .option('alembic-table', { type: 'string', default: ALEMBIC_TABLE, describe: "Alembic's version table, table or schema.table" }),
+        .option('alembic-table', { type: 'string', default: ALEMBIC_TABLE, describe: "Alembic's version table, table or schema.table" })
+        .example('$0 stamp d3ea4d165475', 'record d3ea4d165475 and its ancestors as applied, running no SQL')
+        .example('$0 stamp base', 'record that nothing is applied')
+        .example('$0 stamp --from-alembic --dry-run', "show what adopting Alembic's alembic_version would record"),
+    ignores: ['allow-drift'],
     async run(a, opts, logger) {
       const fromAlembic = Boolean(a.fromAlembic);
       if (fromAlembic === (a.target !== undefined)) throw new UsageError('stamp takes a target, or --from-alembic (not both)');

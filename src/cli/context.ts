@@ -24,6 +24,9 @@ export interface GlobalOptions {
   allowDrift: boolean;
 }
 
+/** Global options that only commands reading the version table use (the others hide them in --help). */
+export const DATABASE_OPTIONS = ['url', 'schema', 'table'];
+
 /**
  * The database a command uses: --url (or PGSTRATA_URL), else DATABASE_URL. Read here rather than
  * as --url's default, because `check` must not pick DATABASE_URL up.

@@ -11,7 +11,7 @@ import { newestFirst } from '../runner/render/order.js';
 import { mergeParents, writeMerge } from '../runner/scaffold.js';
 import { status } from '../runner/status.js';
 import type { Command } from './commands.js';
-import { draftHistory, withOptionalRunner, type GlobalOptions } from './context.js';
+import { DATABASE_OPTIONS, draftHistory, withOptionalRunner, type GlobalOptions } from './context.js';
 import { branchLines, historyGraphLines, marksOf, tagsOf, type Marks } from './graph-views.js';
 import { createdLines, json, out } from './output.js';
 import { historyLines } from './views.js';
@@ -26,7 +26,13 @@ export const graphCommands: Command[] = [
   {
     command: 'history',
     describe: 'Draw the revision graph, newest first; with a database URL, mark what is applied',
-    builder: (y: Argv) => y.option('format', { choices: ['graph', 'list'], default: 'graph', describe: 'graph: drawn like git log --graph; list: Alembic\'s "parents -> revision" lines' }),
+    builder: (y: Argv) =>
+      y
+        .option('format', { choices: ['graph', 'list'], default: 'graph', describe: 'graph: drawn like git log --graph; list: Alembic\'s "parents -> revision" lines' })
+        .example('$0 history', 'the graph from the files alone')
+        .example('$0 history --url "$DATABASE_URL"', 'with what that database has applied marked')
+        .example('$0 history --format list', 'Alembic-style "parents -> revision" lines'),
+    ignores: ['dry-run', 'allow-drift'],
     async run(a, opts, logger) {
       const { history, marks } = await historyWithMarks(opts, logger);
       const g = history.graph;
@@ -49,6 +55,7 @@ export const graphCommands: Command[] = [
     command: 'heads',
     describe: 'Print the revisions nothing builds on yet (reads only the files)',
     builder: (y: Argv) => y,
+    ignores: [...DATABASE_OPTIONS, 'lock-timeout', 'dry-run', 'allow-drift'],
     async run(_a, opts, logger) {
       const history = draftHistory(opts, logger);
       const heads = history.graph.heads().map((r) => ({ revision: r, message: history.migrations.get(r)!.message }));
@@ -60,6 +67,7 @@ export const graphCommands: Command[] = [
     command: 'branches',
     describe: 'List branch points (revisions with several children) and where each branch goes',
     builder: (y: Argv) => y,
+    ignores: [...DATABASE_OPTIONS, 'lock-timeout', 'dry-run', 'allow-drift'],
     async run(_a, opts, logger) {
       const history = draftHistory(opts, logger);
       const points = branchPoints(history.graph);
@@ -70,7 +78,13 @@ export const graphCommands: Command[] = [
   {
     command: 'graph',
     describe: 'Print the revision graph as a picture (Mermaid or Graphviz dot); with a database URL, style applied revisions',
-    builder: (y: Argv) => y.option('format', { choices: ['mermaid', 'dot'], default: 'mermaid', describe: 'mermaid (paste into Markdown) or dot (Graphviz)' }),
+    builder: (y: Argv) =>
+      y
+        .option('format', { choices: ['mermaid', 'dot'], default: 'mermaid', describe: 'mermaid (paste into Markdown) or dot (Graphviz)' })
+        .example('$0 graph > history.mmd', 'a Mermaid flowchart to paste into a README')
+        .example('$0 graph --format dot | dot -Tsvg > history.svg', 'a Graphviz picture')
+        .example('$0 graph --url "$DATABASE_URL"', 'with applied revisions filled green, dirty ones red'),
+    ignores: ['dry-run', 'allow-drift'],
     async run(a, opts, logger) {
       const { history, marks } = await historyWithMarks(opts, logger);
       const input = { graph: history.graph, message: (r: string) => history.migrations.get(r)!.message, ...(marks ? { applied: marks.applied, dirty: marks.dirty } : {}) };
@@ -85,7 +99,10 @@ export const graphCommands: Command[] = [
     builder: (y: Argv) =>
       y
         .positional('revisions', { type: 'string', array: true, describe: 'revision ids or unique prefixes, or heads' })
-        .option('message', { alias: 'm', type: 'string', describe: 'What the merge joins [default: "merge <ids>"]' }),
+        .option('message', { alias: 'm', type: 'string', describe: 'What the merge joins [default: "merge <ids>"]' })
+        .example('$0 merge heads -m "join orders and audit"', 'join every head')
+        .example('$0 merge 5f2a 9c01 --dry-run', 'show the merge of those two revisions it would write'),
+    ignores: [...DATABASE_OPTIONS, 'lock-timeout', 'allow-drift'],
     async run(a, opts, logger) {
       const history = draftHistory(opts, logger);
       const specs = (a.revisions as string[]).map(String);

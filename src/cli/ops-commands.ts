@@ -18,7 +18,10 @@ export const opsCommands: Command[] = [
       y
         .positional('revision', { type: 'string', describe: 'the dirty revision (id or unique prefix)' })
         .option('applied', { type: 'boolean', describe: 'You finished the interrupted run by hand. After an up: it is recorded as applied (checksums from the files); after a down: its row is removed, it is no longer applied' })
-        .option('rolled-back', { type: 'boolean', describe: 'You undid what the interrupted run did. After an up: its row is removed, it is pending again; after a down: it stays applied' }),
+        .option('rolled-back', { type: 'boolean', describe: 'You undid what the interrupted run did. After an up: its row is removed, it is pending again; after a down: it stays applied' })
+        .example('$0 resolve e1a2 --applied', 'you finished its up by hand (or: its down, which leaves it no longer applied)')
+        .example('$0 resolve e1a2 --rolled-back --dry-run', 'show what saying you undid it would record'),
+    ignores: ['allow-drift'],
     async run(a, opts, logger) {
       if (Boolean(a.applied) === Boolean(a.rolledBack)) throw new UsageError('resolve needs exactly one of --applied or --rolled-back');
       const how = a.applied ? 'applied' : 'rolled-back';
@@ -33,7 +36,11 @@ export const opsCommands: Command[] = [
     builder: (y: Argv) =>
       y
         .option('release-stale', { type: 'boolean', default: false, describe: 'Terminate the holder, only if it is a pgstrata backend idle for longer than --older-than (with --dry-run: only say whom it would terminate)' })
-        .option('older-than', { type: 'string', default: '10m', describe: 'How long the holder must have been idle (e.g. 10m, 1h)' }),
+        .option('older-than', { type: 'string', default: '10m', describe: 'How long the holder must have been idle (e.g. 10m, 1h)' })
+        .example('$0 locks', 'who holds and who waits for the migration lock')
+        .example('$0 locks --release-stale --older-than 30m --dry-run', 'which stale holder it would terminate')
+        .example('$0 locks --release-stale', 'terminate a pgstrata holder idle for over 10 min'),
+    ignores: ['dir', 'allow-drift'],
     async run(a, opts, logger) {
       const olderThanMs = parseDuration('older-than', String(a.olderThan));
       const readOnly = !a.releaseStale || opts.dryRun;
