@@ -11,8 +11,8 @@ import { inspectDown, scanSource } from './source.js';
 const EMPTY = 'empty-migration';
 
 /**
- * Reads and validates the directory like loadHistory, except that up and down files with no SQL
- * statement are collected in `history.empty` instead of stopping it. Any other problem still
+ * Reads and validates the directory like loadHistory, except that up files with no SQL statement
+ * (and their down files, when empty too) are collected in `history.empty` instead of stopping it. Any other problem still
  * throws (with the empty files listed too, since the command stops anyway).
  */
 export function loadDraftHistory(dir: string): History {
@@ -23,9 +23,11 @@ export function loadDraftHistory(dir: string): History {
   const add = (revision: string, file: string) => empty.set(revision, [...(empty.get(revision) ?? []), file]);
   const emptyUp = new Set(problems.map((p) => p.file));
   for (const m of migrations) {
-    if (emptyUp.has(m.upFile)) add(m.revision, m.upFile);
-    // Down files are otherwise read only when a down runs; here only for emptiness, which is
-    // what `new` leaves. Other problems in them are reported by the command that needs them.
+    if (!emptyUp.has(m.upFile)) continue;
+    add(m.revision, m.upFile);
+    // Down files are otherwise read only when a down runs (or an up records it, which refuses an
+    // empty one); here only the downs of empty ups, which is what `new` leaves, so that a large
+    // history's status does not read every down file.
     for (const p of inspectDown(m).problems) if (p.code === EMPTY) add(m.revision, p.file);
   }
   return { ...history, empty };
