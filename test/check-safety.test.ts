@@ -25,6 +25,33 @@ test('set-not-null: caught on an existing table (also as a PostgreSQL 18 NOT NUL
   assert.equal(await rule('ALTER TABLE t ALTER COLUMN x DROP NOT NULL;', 'set-not-null'), []);
 });
 
+test('set-not-null: silent when a valid CHECK (col IS NOT NULL) proves it (PostgreSQL 12+ then scans nothing)', async () => {
+  const lt = ['lock_timeout: 5s'];
+  const history = (...ups: string[]) => staticCheck([base(), ...ups.map((up, i) => ({ revision: `r${i + 2}`, parents: [`r${i + 1}`], up, down: 'SELECT 1;', header: lt }))]);
+  const at = async (...ups: string[]) => positions((await history(...ups)).findings, 'set-not-null');
+  const setNotNull = 'ALTER TABLE t ALTER COLUMN x SET NOT NULL;';
+  const notValid = 'ALTER TABLE t ADD CONSTRAINT t_x_nn CHECK (x IS NOT NULL) NOT VALID;';
+  const validate = 'ALTER TABLE t VALIDATE CONSTRAINT t_x_nn;';
+  assert.equal(await at(notValid, validate, setNotNull), [], 'added NOT VALID, validated in an earlier revision');
+  assert.equal(await at(`${notValid}\n${validate}\n${setNotNull}`), [], 'the same, earlier in the same file');
+  assert.equal(await at('ALTER TABLE t ADD CHECK (x > 0 AND x IS NOT NULL) NOT VALID;', 'ALTER TABLE t VALIDATE CONSTRAINT t_x_check;', setNotNull), [], 'unnamed: PostgreSQL names it <table>_<column>_check');
+  assert.equal(await at(notValid, validate, 'ALTER TABLE t RENAME COLUMN x TO y;', 'ALTER TABLE t RENAME CONSTRAINT t_x_nn TO t_y_nn;\nALTER TABLE t RENAME TO u;', 'ALTER TABLE u ALTER COLUMN y SET NOT NULL;'), [], 'followed through renames');
+  const created = await staticCheck([
+    base('CREATE TABLE t (id int PRIMARY KEY, x int CHECK (x IS NOT NULL), label text, CONSTRAINT t_label_nn CHECK (label IS NOT NULL));'),
+    child('ALTER TABLE t ALTER COLUMN x SET NOT NULL, ALTER COLUMN label SET NOT NULL;'),
+  ]);
+  assert.equal(positions(created.findings, 'set-not-null'), [], 'added valid with the table this history created');
+
+  assert.equal(await at(notValid, setNotNull), ['up 6:1'], 'NOT VALID and never validated: rows may still be null');
+  assert.equal(await at(`${notValid}\n${setNotNull}\n${validate}`), ['up 7:1'], 'validated only after the SET NOT NULL');
+  assert.equal(await at('ALTER TABLE t ADD CONSTRAINT t_x_nn CHECK (x IS NOT NULL), ALTER COLUMN x SET NOT NULL;'), ['up 6:1'], 'added in the same statement: one scan for both');
+  assert.equal(await at(notValid, validate, 'ALTER TABLE t DROP CONSTRAINT t_x_nn;', setNotNull), ['up 6:1'], 'dropped since');
+  assert.equal(await at(notValid, validate, 'ALTER TABLE t ALTER COLUMN x SET NOT NULL, ALTER COLUMN label SET NOT NULL;'), ['up 6:1'], 'another column');
+  assert.equal(await at('ALTER TABLE t ADD CONSTRAINT t_x_nn CHECK (x IS NOT NULL OR id > 0) NOT VALID;', validate, setNotNull), ['up 6:1'], 'a check that does not prove it');
+  assert.equal(await at('ALTER TABLE t ADD CONSTRAINT t_x_nn CHECK (x IS NOT NULL) NOT ENFORCED;', setNotNull), ['up 6:1'], 'NOT ENFORCED proves nothing');
+  assert.equal(await at('ALTER TABLE t ADD CONSTRAINT t_xl_nn CHECK (x IS NOT NULL AND label IS NOT NULL) NOT VALID;', 'ALTER TABLE t VALIDATE CONSTRAINT t_xl_nn;\nALTER TABLE t DROP COLUMN label;', setNotNull), ['up 6:1'], 'dropping a column it names drops the constraint');
+});
+
 test('create-index-concurrently: a plain CREATE INDEX on an existing table; CONCURRENTLY or a new table pass', async () => {
   assert.equal(await rule('CREATE UNIQUE INDEX t_x ON t (x);', 'create-index-concurrently'), ['up 6:1']);
   assert.equal(await rule('CREATE INDEX CONCURRENTLY t_x ON t (x);', 'create-index-concurrently', 'DROP INDEX CONCURRENTLY t_x;', ['transaction: none', 'lock_timeout: 5s']), []);
