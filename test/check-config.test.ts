@@ -7,7 +7,9 @@ import { applyLevels, parseRuleLevels } from '../src/check/config.js';
 import { parseIgnore } from '../src/check/ignore.js';
 import { UsageError } from '../src/runner/errors.js';
 import { base, child, positions, staticCheck } from './helpers/check.js';
-import { GENESIS_DIR } from './helpers/migrations.js';
+import { runCli } from './helpers/cli.js';
+import { GENESIS_DIR, tempSql, type TempSql } from './helpers/migrations.js';
+import { withDatabase } from './helpers/postgres.js';
 
 test('parseIgnore reads rule ids and the reason after a dash, an em dash or a colon', () => {
   assert.equal(parseIgnore('set-not-null — users is tiny'), { rules: ['set-not-null'], reason: 'users is tiny' });
@@ -21,6 +23,27 @@ test('an ignore comment on the line before a statement silences that rule there,
   const r = await staticCheck([base(), child(up)]);
   assert.equal(positions(r.findings, 'drop-column'), ['up 8:1']);
   assert.equal(r.findings.filter((f) => f.rule !== 'drop-column'), []);
+});
+
+test('an ignore comment right under the header lines silences the first statement; up accepts the file', async () => {
+  const file = '-- revision: r2\n-- down_revision: r1\n-- message: add y\n-- pgstrata-ignore: require-lock-timeout — nothing else uses t yet\nALTER TABLE t ADD COLUMN y int;\n';
+  const files = (t: TempSql) => {
+    t.raw('up', 'r2_add_y.sql', file);
+    t.raw('down', 'r2_add_y.sql', '-- pgstrata-ignore: require-lock-timeout — nothing else uses t yet\nALTER TABLE t DROP COLUMN y;\n');
+  };
+  const r = await staticCheck([base()], files);
+  assert.equal(r.findings, [], 'no invalid-file, no require-lock-timeout, no unused-ignore');
+  const t = tempSql([base()]);
+  try {
+    files(t);
+    await withDatabase(async (db) => {
+      const up = await runCli(['up', '--url', db.url, '--dir', t.dir]);
+      assert.is(up.status, 0, up.stdout + up.stderr);
+      assert.equal(await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 't' AND column_name = 'y'"), [{ column_name: 'y' }]);
+    });
+  } finally {
+    t.remove();
+  }
 });
 
 test('the comment may head a block of comment lines; another rule id does not silence', async () => {
