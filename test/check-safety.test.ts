@@ -100,13 +100,25 @@ test('a down counts its own up\'s tables as new, and earlier tables as existing'
   assert.equal(await rule(up, 'create-index-concurrently', 'CREATE INDEX t_x ON t (x);\nDROP TABLE u;'), ['down 1:1']);
 });
 
-test('enum-value-same-transaction: a value used after ADD VALUE in the same transaction', async () => {
-  const types = base("CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE t (id int, m mood);", 'DROP TABLE t;\nDROP TYPE mood;');
+test('enum-value-same-transaction: the new value used as that enum in the same transaction, every use', async () => {
+  const types = base("CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE t (id int, m mood, a text);", 'DROP TABLE t;\nDROP TYPE mood;');
   const run = async (up: string, header?: string[]) => positions((await staticCheck([types, child(up, 'SELECT 1;', header)])).findings, 'enum-value-same-transaction');
-  assert.equal(await run("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'sad' WHERE id = 1;"), ['up 7:1']);
-  assert.equal(await run("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'ok';"), [], 'the new value is not used');
-  assert.equal(await run("ALTER TYPE mood ADD VALUE 'sad';\nUPDATE t SET m = 'sad';", ['transaction: none', 'lock_timeout: 5s']), [], 'outside a transaction');
+  const add = "ALTER TYPE mood ADD VALUE 'sad';\n";
+  assert.equal(await run(`${add}UPDATE t SET m = 'sad' WHERE id = 1;`), ['up 7:18'], 'assigned to a column of the enum');
+  assert.equal(await run(`${add}SELECT 'sad'::mood;\nSELECT CAST('sad' AS public.mood), mood 'sad';`), ['up 7:8', 'up 8:13', 'up 8:41'], 'casts, each one');
+  assert.equal(await run(`${add}DELETE FROM t WHERE m = 'sad' OR 'sad' <> t.m OR m IN ('ok', 'sad');`), ['up 7:25', 'up 7:34', 'up 7:62'], 'compared with a column of the enum');
+  assert.equal(await run(`${add}INSERT INTO t (id, m) VALUES (1, 'sad'), (2, 'ok');\nINSERT INTO t VALUES (3, 'sad', 'sad');`), ['up 7:34', 'up 8:26'], 'inserted, with and without a column list');
+  assert.equal(await run(`${add}ALTER TABLE t RENAME COLUMN m TO m0;\nINSERT INTO t VALUES (3, 'sad', 'x');`), ['up 8:26'], 'a renamed column keeps its place');
+  assert.equal(await run(`${add}SELECT * FROM t x JOIN t y ON x.id = y.id WHERE y.m = 'sad';`), ['up 7:55'], 'through an alias');
+  assert.equal(await run(`${add}ALTER TABLE t ALTER COLUMN m SET DEFAULT 'sad';\nALTER TABLE t ADD COLUMN m2 mood DEFAULT 'sad';`), ['up 7:42', 'up 8:42'], 'as a default');
+  assert.equal(await run(`${add}INSERT INTO t (id, m) VALUES (1, 'ok') ON CONFLICT DO UPDATE SET m = 'sad';`), ['up 7:70'], 'ON CONFLICT DO UPDATE');
+
+  assert.equal(await run(`${add}UPDATE t SET a = 'sad' WHERE a = 'x';`), [], 'the same text in a text column');
+  assert.equal(await run(`${add}UPDATE t SET a = 'sad', m = 'ok' WHERE a = 'sad' OR a || 'x' = 'sad';\nINSERT INTO t (id, a) VALUES (1, 'sad');\nSELECT 'sad'::text;`), [], 'text, not the enum');
+  assert.equal(await run(`${add}UPDATE t SET m = 'ok';`), [], 'the new value is not used');
+  assert.equal(await run(`${add}UPDATE t SET m = 'sad';`, ['transaction: none', 'lock_timeout: 5s']), [], 'outside a transaction');
   assert.equal(await run("CREATE TYPE fresh AS ENUM ('a');\nALTER TYPE fresh ADD VALUE 'b';\nSELECT 'b'::fresh;"), [], 'a type created in the same transaction');
+  assert.equal(await run("CREATE TYPE other AS ENUM ('x');\nALTER TYPE mood ADD VALUE 'sad';\nSELECT 'sad'::other;"), [], 'another enum');
 });
 
 test('require-lock-timeout: DDL on an existing table needs a lock_timeout from the header or a SET', async () => {

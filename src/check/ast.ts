@@ -76,20 +76,6 @@ export function columnConstraints(col: Node): Node[] {
     .filter((c): c is Node => c !== undefined);
 }
 
-/** Every string literal in a subtree (for spotting a value's use). */
-export function stringLiterals(n: unknown, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(n)) {
-    for (const x of n) stringLiterals(x, out);
-  } else if (n && typeof n === 'object') {
-    const o = n as Node;
-    const aConst = o.A_Const as Node | undefined;
-    const sval = aConst ? str((aConst.sval as Node | undefined)?.sval) : undefined;
-    if (sval !== undefined) out.add(sval);
-    for (const v of Object.values(o)) if (v && typeof v === 'object') stringLiterals(v, out);
-  }
-  return out;
-}
-
 /** True for a DEFAULT NULL (which, with NOT NULL, is no default at all). */
 export function isNullConstant(expr: unknown): boolean {
   const c = as(expr, 'A_Const');

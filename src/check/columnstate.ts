@@ -100,6 +100,12 @@ export class ColumnTracker {
     return this.table(table.key)?.get(column);
   }
 
+  /** The followed columns in table order (ADD COLUMN appends, as PostgreSQL does). */
+  names(table: Name): string[] | undefined {
+    const columns = this.table(table.key);
+    return columns ? [...columns.keys()] : undefined;
+  }
+
   /** The state after the statements applied so far. */
   state(): ColumnState {
     return this.base.with(this.changes);
@@ -186,11 +192,9 @@ export class ColumnTracker {
     const from = str(n.subname);
     const columns = this.table(rel.key);
     if (n.renameType !== 'OBJECT_COLUMN' || from === undefined || !columns) return;
-    const next = new Map(columns);
-    const col = next.get(from);
-    next.delete(from);
-    if (col) next.set(to, col);
-    else next.delete(to);
+    // Renamed in place: the map's order is the table's column order.
+    const next = new Map<string, TrackedColumn>();
+    for (const [name, col] of columns) if (name !== to) next.set(name === from ? to : name, col);
     this.set(rel.key, next);
   }
 

@@ -42,6 +42,11 @@ export class FileScope {
     return this.columns.column(table, column);
   }
 
+  /** The followed columns of a table in table order; undefined when the history does not follow it. */
+  columnNames(table: Name): string[] | undefined {
+    return this.columns.names(table);
+  }
+
   /** The column types after the statements applied so far. */
   columnState(): ColumnState {
     return this.columns.state();
