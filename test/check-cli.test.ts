@@ -16,7 +16,7 @@ import { SERVER_URL } from './helpers/postgres.js';
 const withErrorAndWarning: MigrationSpec[] = [
   { revision: 'r1', up: 'CREATE TABLE t (id int, x int);', down: 'DROP TABLE t;' },
   { revision: 'r2', parents: ['r1'], header: ['lock_timeout: 5s'], up: 'ALTER TABLE t ADD COLUMN n text NOT NULL;', down: 'ALTER TABLE t DROP COLUMN n;' },
-  { revision: 'r3', parents: ['r2'], header: ['transaction: none', 'lock_timeout: 5s'], up: 'CREATE INDEX CONCURRENTLY a ON t (x);\nCREATE INDEX CONCURRENTLY b ON t (n);', down: '-- transaction: none\nDROP INDEX CONCURRENTLY b;' },
+  { revision: 'r3', parents: ['r2'], header: ['transaction: none', 'lock_timeout: 5s'], up: 'CREATE INDEX CONCURRENTLY a ON t (x);\nUPDATE t SET x = 0 WHERE x IS NULL;', down: '-- transaction: none\nDROP INDEX CONCURRENTLY a;' },
 ];
 
 async function inTemp<T>(migrations: MigrationSpec[], fn: (dir: string) => Promise<T>): Promise<T> {

@@ -97,15 +97,24 @@ test('transaction-control: BEGIN/COMMIT/ROLLBACK in a transactional file; savepo
   assert.equal(positions(none.findings, 'transaction-control'), []);
 });
 
-test('multi-statement-no-transaction: warns at the second statement of a transaction: none file', async () => {
+test('multi-statement-no-transaction: a transaction: none file that mixes in statements that could run in a transaction', async () => {
   const header = ['transaction: none', 'lock_timeout: 5s'];
-  const r = await staticCheck([base(), child("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);\nCREATE INDEX CONCURRENTLY b ON t (label);", 'SELECT 1;', header)]);
-  assert.equal(positions(r.findings, 'multi-statement-no-transaction'), ['up 9:1']);
-  assert.is(r.findings.find((f) => f.rule === 'multi-statement-no-transaction')!.severity, 'warning');
-  const one = await staticCheck([base(), child("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);", 'SELECT 1;', header)]);
-  assert.equal(positions(one.findings, 'multi-statement-no-transaction'), []);
-  const block = await staticCheck([base(), child('CREATE INDEX CONCURRENTLY a ON t (x);\nBEGIN;\nUPDATE t SET x = 1;\nUPDATE t SET x = 2;\nCOMMIT;', 'SELECT 1;', header)]);
-  assert.equal(positions(block.findings, 'multi-statement-no-transaction'), ['up 8:1'], 'a BEGIN … COMMIT block counts once');
+  const at = async (up: string) => positions((await staticCheck([base(), child(up, 'SELECT 1;', header)])).findings, 'multi-statement-no-transaction');
+  const mixed = await staticCheck([base(), child("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);\nUPDATE t SET x = 0 WHERE x IS NULL;\nCREATE INDEX CONCURRENTLY b ON t (label);", 'SELECT 1;', header)]);
+  assert.equal(positions(mixed.findings, 'multi-statement-no-transaction'), ['up 9:1'], 'at the statement that could move, once');
+  const f = mixed.findings.find((x) => x.rule === 'multi-statement-no-transaction')!;
+  assert.is(f.severity, 'warning');
+  assert.match(f.message, /the CREATE INDEX CONCURRENTLY at line 8: a failure part-way leaves the statements before it applied \(journalled in the version table\), and pgstrata refuses to run until you continue with `pgstrata up --resume` or `pgstrata resolve r2`/);
+  assert.match(f.fix, /to a revision of its own, without `transaction: none`/);
+  assert.equal(await at('ALTER TABLE t ADD COLUMN y int;\nCREATE INDEX CONCURRENTLY a ON t (y);'), ['up 7:1'], 'before the statement that needs no transaction too');
+  assert.equal(await at('CREATE INDEX CONCURRENTLY a ON t (x);\nBEGIN;\nUPDATE t SET x = 1;\nCOMMIT;'), ['up 9:1'], 'a BEGIN … COMMIT block is atomic only in itself');
+
+  // The README's example: three CREATE INDEX CONCURRENTLY, journalled statement by statement.
+  assert.equal(await at("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);\nCREATE UNIQUE INDEX CONCURRENTLY b ON t (label);\nCREATE INDEX CONCURRENTLY c ON t (id);"), []);
+  assert.equal(await at('UPDATE t SET x = 1;\nUPDATE t SET x = 2;'), [], 'nothing needs the file outside a transaction: not this rule\'s concern');
+  const down = await staticCheck([base(), child('CREATE INDEX CONCURRENTLY a ON t (x);', '-- transaction: none\nDROP INDEX CONCURRENTLY a;\nALTER TABLE t DROP COLUMN label;', header)]);
+  assert.equal(positions(down.findings, 'multi-statement-no-transaction'), ['down 3:1']);
+  assert.match(down.findings.find((x) => x.rule === 'multi-statement-no-transaction')!.message, /`pgstrata down --resume`/);
 });
 
 test.run();

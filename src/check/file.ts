@@ -29,6 +29,7 @@ export function checkFile(f: ParsedFile, history: TableHistory): Finding[] {
   const findings: Finding[] = [];
   const ignores = new FileIgnores(f.text);
   const ctx: FileContext = {
+    revision: f.revision,
     side: f.side,
     transactional: f.transactional,
     ...(f.lockTimeout ? { lockTimeout: f.lockTimeout } : {}),
