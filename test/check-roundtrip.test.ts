@@ -64,6 +64,16 @@ test('a down that fails is reported at its position; the revisions after it are 
   assert.is(r.checked, 2);
 });
 
+test('a failure PostgreSQL gives no position for is placed at the statement that fails, found by replaying', async () => {
+  const r = await onPGlite([
+    { revision: 'r1', up: 'CREATE TABLE t1 (id int);', down: "SELECT 'ü😀';\n  ALTER TABLE nope ADD COLUMN x int;\nDROP TABLE t1;" },
+    { revision: 'r2', parents: ['r1'], up: 'CREATE TABLE t2 (id int);\nALTER TABLE t2 RENAME TO t3;\nDROP TABLE t2;', down: 'SELECT 1;' },
+  ]);
+  assert.equal(summary(r), ['error roundtrip-failed: down of r1 failed: ERROR 42P01: relation "nope" does not exist', 'error roundtrip-failed: up of r2 failed: ERROR 42P01: table "t2" does not exist']);
+  assert.equal(r.findings.map((f) => [f.line, f.column]), [[2, 3], [7, 1]]);
+  assert.is(r.checked, 0);
+});
+
 test('an up that fails stops its descendants only', async () => {
   const r = await onPGlite([
     { revision: 'r1', up: 'CREATE TABLE t1 (id int);', down: 'DROP TABLE t1;' },

@@ -20,6 +20,7 @@ import { Store } from '../runner/store.js';
 import { Baseline } from './baseline.js';
 import { compareSnapshots, type Difference } from './diff.js';
 import { finding, type Finding } from './findings.js';
+import { locateFailure } from './locate.js';
 import { Snapshotter } from './snapshot.js';
 
 export type Phase = 'up' | 'down' | 'up again' | 'rebuild';
@@ -80,7 +81,8 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
     } catch (e) {
       if (!(e instanceof MigrationError)) throw e;
       const again = phase === 'up again' ? ' when run again after its down' : '';
-      findings.push(finding('roundtrip-failed', e.location, `${step.direction} of ${step.revision} failed${again}: ${errorText(e.db)}`, { revision: step.revision }));
+      const at = e.location.line === undefined ? { ...e.location, ...(await locateFailure(engine, step)) } : e.location;
+      findings.push(finding('roundtrip-failed', at, `${step.direction} of ${step.revision} failed${again}: ${errorText(e.db)}`, { revision: step.revision }));
       return false;
     }
   };
