@@ -53,6 +53,22 @@ test('the comment may head a block of comment lines; another rule id does not si
   assert.equal(positions(r.findings, 'unused-ignore'), ['up 9:1']);
 });
 
+test('an ignore may sit above the finding\'s own line inside a statement', async () => {
+  const up = 'ALTER TABLE t\n  ADD COLUMN ok text,\n  -- pgstrata-ignore: not-null-column-without-default — t is empty everywhere\n  ADD COLUMN n text NOT NULL,\n  ADD COLUMN n2 text NOT NULL;';
+  const r = await staticCheck([base(), child(up)]);
+  assert.equal(positions(r.findings, 'not-null-column-without-default'), ['up 10:14'], 'only the column below the comment');
+  assert.equal(positions(r.findings, 'unused-ignore'), []);
+});
+
+test('a pgstrata-ignore in a /* */ comment is not read, and says so', async () => {
+  const r = await staticCheck([base(), child('/* pgstrata-ignore: drop-column — unused */\nALTER TABLE t DROP COLUMN x;')]);
+  assert.equal(positions(r.findings, 'drop-column'), ['up 7:1']);
+  assert.equal(positions(r.findings, 'unused-ignore'), ['up 6:1']);
+  const f = r.findings.find((x) => x.rule === 'unused-ignore')!;
+  assert.match(f.message, /only `--` comments silence findings/);
+  assert.match(f.fix, /-- pgstrata-ignore: <rule-id> — why/);
+});
+
 test('unused-ignore and ignore-without-reason are warnings about the comment itself', async () => {
   const up = '-- pgstrata-ignore: drop-column\nALTER TABLE t DROP COLUMN x;\n\n-- pgstrata-ignore: no-such-rule — because\nSELECT 1;\n\n-- pgstrata-ignore: set-not-null — fine\nALTER TABLE t ADD COLUMN y int;';
   const r = await staticCheck([base(), child(up)]);
