@@ -59,6 +59,20 @@ test('multiple-heads: two children of one parent and no merge', async () => {
   assert.ok(r.runnable, 'several heads can still be round-tripped');
 });
 
+test('multiple-heads is reported beside a dangling parent (every problem in one run)', async () => {
+  const r = await staticCheck([
+    base(),
+    { revision: 'a', parents: ['r1'], up: 'CREATE TABLE a (x int);', down: 'DROP TABLE a;' },
+    { revision: 'b', parents: ['r1'], up: 'CREATE TABLE b (x int);', down: 'DROP TABLE b;' },
+    // Below a broken link: where it belongs is unknown, so it is nobody's head.
+    { revision: 'c', parents: ['nope'], up: 'CREATE TABLE c (x int);', down: 'DROP TABLE c;' },
+  ]);
+  assert.equal(r.findings.map((f) => `${f.rule} ${f.revision ?? ''}`).filter((x) => /graph|heads/.test(x)).sort(), ['invalid-graph ', 'multiple-heads a', 'multiple-heads b']);
+  assert.match(r.findings.find((f) => f.rule === 'multiple-heads')!.message, /2 heads \(a, b\)/);
+  const one = await staticCheck([base(), { revision: 'a', parents: ['r1'], up: 'CREATE TABLE a (x int);', down: 'DROP TABLE a;' }, { revision: 'c', parents: ['a', 'nope'], up: 'SELECT 1;', down: 'SELECT 1;' }]);
+  assert.equal(positions(one.findings, 'multiple-heads'), [], 'a revision that names a head as its parent still takes it off the heads');
+});
+
 test('syntax-error: exact line and column after multibyte text, in LF and CRLF files, up and down', async () => {
   const sql = "SELECT 'ü😀é';\n  CREATE TABL x (id int);";
   const lf = await staticCheck([base(), child(sql, "SELECT '日本';\nDROP TABL x;")]);
