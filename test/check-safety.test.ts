@@ -92,6 +92,15 @@ test('drop-column and drop-table: caught in an up, not in a down, not for a tabl
   assert.equal(await rule('ALTER TABLE t ADD COLUMN y int;', 'drop-column', 'ALTER TABLE t DROP COLUMN y;'), []);
   assert.equal(await rule('CREATE TABLE u (x int);', 'drop-table', 'DROP TABLE u;'), []);
   assert.equal(await rule('CREATE TABLE u (x int);\nALTER TABLE u DROP COLUMN x;\nDROP TABLE u;', 'drop-table'), []);
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN tmp int;\nUPDATE t SET tmp = x;\nALTER TABLE t RENAME COLUMN tmp TO tmp2;\nALTER TABLE t DROP COLUMN tmp2;', 'drop-column'), [], 'a column added earlier in the same file');
+  assert.equal(await rule('ALTER TABLE t ADD COLUMN tmp int;\nALTER TABLE t DROP COLUMN tmp, DROP COLUMN x;', 'drop-column'), ['up 7:1'], 'the file\'s own column passes, not the others');
+});
+
+test('a table made by CREATE TABLE … AS or SELECT … INTO is new', async () => {
+  for (const make of ['CREATE TABLE t_copy AS SELECT * FROM t;', 'SELECT * INTO t_copy FROM t;']) {
+    const r = await staticCheck([base(), child(`${make}\nCREATE INDEX t_copy_x ON t_copy (x);\nALTER TABLE t_copy ADD COLUMN n text NOT NULL, ALTER COLUMN x SET NOT NULL;`, 'DROP TABLE t_copy;', [])]);
+    assert.equal(r.findings.map((f) => f.rule), [], make);
+  }
 });
 
 test('a down counts its own up\'s tables as new, and earlier tables as existing', async () => {

@@ -47,6 +47,13 @@ export function rangeVar(v: unknown): Name | undefined {
   return name === undefined ? undefined : makeName(str(rv?.schemaname), name);
 }
 
+/** The table CREATE TABLE … AS (or CREATE MATERIALIZED VIEW) or SELECT … INTO creates from a query. */
+export function tableFromQuery(kind: string, n: Node): Name | undefined {
+  if (kind === 'CreateTableAsStmt') return rangeVar((n.into as Node | undefined)?.rel);
+  if (kind === 'SelectStmt') return rangeVar((n.intoClause as Node | undefined)?.rel);
+  return undefined;
+}
+
 /** A dotted name given as a list of String nodes (DropStmt objects, type names). */
 export function dotted(items: unknown): Name | undefined {
   const parts = list(items).map((i) => str(as(i, 'String')?.sval));

@@ -6,7 +6,7 @@
 // ColumnState is immutable and shared between revisions: each revision's state is its parent's
 // plus the tables it changed, flattened every few layers so that lookups stay short.
 import type { ParsedStatement } from '../runner/sqlparse.js';
-import { alterCommands, as, dropObjects, list, makeName, rangeVar, schemaOf, str, type Name, type Node } from './ast.js';
+import { alterCommands, as, dropObjects, list, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name, type Node } from './ast.js';
 import { columnType, collationOf, trackedColumn, type TrackedColumn } from './coltypes.js';
 
 export type Columns = ReadonlyMap<string, TrackedColumn>;
@@ -131,8 +131,10 @@ export class ColumnTracker {
     switch (s.kind) {
       case 'CreateStmt':
         return this.create(n);
-      case 'CreateTableAsStmt': {
-        const rel = rangeVar((n.into as Node | undefined)?.rel);
+      case 'CreateTableAsStmt':
+      case 'SelectStmt': {
+        // Its columns come from a query: nothing known about them.
+        const rel = tableFromQuery(s.kind, n);
         if (rel) this.set(rel.key, null);
         return;
       }

@@ -9,7 +9,7 @@
 // CheckState is immutable and shared between revisions; a revision that changes no check
 // constraint keeps its parent's state.
 import type { ParsedStatement } from '../runner/sqlparse.js';
-import { alterCommands, as, columnConstraints, dropObjects, list, makeName, rangeVar, schemaOf, str, type Name, type Node } from './ast.js';
+import { alterCommands, as, columnConstraints, dropObjects, list, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name, type Node } from './ast.js';
 
 export interface NullCheck {
   /** The columns it proves not null. */
@@ -148,8 +148,10 @@ export class CheckTracker {
     switch (s.kind) {
       case 'CreateStmt':
         return this.create(n);
-      case 'CreateTableAsStmt': {
-        const rel = rangeVar((n.into as Node | undefined)?.rel);
+      case 'CreateTableAsStmt':
+      case 'SelectStmt': {
+        // Its columns come from a query: nothing known about them.
+        const rel = tableFromQuery(s.kind, n);
         if (rel) this.changes.set(rel.key, null);
         return;
       }

@@ -11,13 +11,17 @@ import type { ParsedStatement } from '../runner/sqlparse.js';
 import { ColumnState, ColumnTracker } from './columnstate.js';
 import { CheckState, CheckTracker } from './nullchecks.js';
 import type { TrackedColumn } from './coltypes.js';
-import { dotted, dropObjects, makeName, rangeVar, schemaOf, str, type Name, type Node } from './ast.js';
+import { alterCommands, as, dotted, dropObjects, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name } from './ast.js';
+
+const columnKey = (table: Name, column: string) => `${table.key}\0${column}`;
 
 /** The tables and enum types created so far in one file; advanced one statement at a time. */
 export class FileScope {
   private readonly tables: Set<string>;
   private readonly types = new Set<string>();
   private readonly indexes = new Map<string, Name>();
+  /** Columns ADD COLUMN added earlier in this file (to tables that exist). */
+  private readonly addedColumns = new Set<string>();
   private readonly columns: ColumnTracker;
   private readonly checks: CheckTracker;
 
@@ -57,6 +61,11 @@ export class FileScope {
     return this.tables.has(table.key);
   }
 
+  /** Added by an earlier ADD COLUMN of this file and not dropped since: it holds nothing yet. */
+  isNewColumn(table: Name, column: string): boolean {
+    return this.addedColumns.has(columnKey(table, column));
+  }
+
   isNewType(type: Name): boolean {
     return this.types.has(type.key);
   }
@@ -89,8 +98,9 @@ export class FileScope {
         this.tables.add(rel.key);
         return;
       }
-      case 'CreateTableAsStmt': {
-        const rel = rangeVar((n.into as Node | undefined)?.rel);
+      case 'CreateTableAsStmt':
+      case 'SelectStmt': {
+        const rel = tableFromQuery(s.kind, n);
         if (rel) this.tables.add(rel.key);
         return;
       }
@@ -102,6 +112,19 @@ export class FileScope {
         const rel = rangeVar(n.relation);
         const to = str(n.newname);
         if (n.renameType === 'OBJECT_TABLE' && rel && to !== undefined && this.tables.delete(rel.key)) this.tables.add(makeName(schemaOf(rel), to).key);
+        const from = str(n.subname);
+        if (n.renameType === 'OBJECT_COLUMN' && rel && from !== undefined && to !== undefined && this.addedColumns.delete(columnKey(rel, from))) this.addedColumns.add(columnKey(rel, to));
+        return;
+      }
+      case 'AlterTableStmt': {
+        const rel = rangeVar(n.relation);
+        if (!rel || n.objtype !== 'OBJECT_TABLE') return;
+        for (const cmd of alterCommands(n)) {
+          const added = str(as(cmd.def, 'ColumnDef')?.colname);
+          if (cmd.subtype === 'AT_AddColumn' && added !== undefined) this.addedColumns.add(columnKey(rel, added));
+          const dropped = str(cmd.name);
+          if (cmd.subtype === 'AT_DropColumn' && dropped !== undefined) this.addedColumns.delete(columnKey(rel, dropped));
+        }
         return;
       }
       case 'IndexStmt': {

@@ -64,7 +64,8 @@ export const columnRules: RuleFamily = (ctx) => ({
           break;
         }
         case 'AT_DropColumn':
-          if (ctx.side === 'up') {
+          // A column added earlier in this file (a temporary one) holds no data anyone reads.
+          if (ctx.side === 'up' && !(column !== undefined && ctx.scope.isNewColumn(table, column))) {
             ctx.report('drop-column', s, `dropping ${table.display}.${column}: running code that still reads it fails, and its data is gone; ${origin}`, `Release code that no longer uses ${column} first, then drop it — and say so: \`-- pgstrata-ignore: drop-column — <why it is safe>\`.`);
           }
           break;
