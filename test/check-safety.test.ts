@@ -142,6 +142,11 @@ test('require-lock-timeout: DDL on an existing table needs a lock_timeout from t
   assert.equal(await rule('DROP TRIGGER t_touch ON t;', 'require-lock-timeout', undefined, []), ['up 5:1'], 'DROP TRIGGER locks its table');
   assert.equal(await rule('DROP POLICY t_own ON public.t;', 'require-lock-timeout', undefined, []), ['up 5:1'], 'a schema-qualified table is the same table');
   assert.equal(await rule('CREATE TABLE u (id int);\nCREATE RULE u_r AS ON INSERT TO u DO NOTHING;\nDROP RULE u_r ON u;', 'require-lock-timeout', 'DROP TABLE u;', []), [], 'on a new table');
+  const none = ['transaction: none'];
+  assert.equal(await rule('CREATE INDEX CONCURRENTLY t_x ON t (x);\nREINDEX INDEX CONCURRENTLY t_x;', 'require-lock-timeout', '-- transaction: none\nDROP INDEX CONCURRENTLY t_x;', none), [], 'CONCURRENTLY blocks neither reads nor writes');
+  assert.equal(await rule('CREATE INDEX t_x ON t (x);', 'require-lock-timeout', undefined, []), ['up 5:1'], 'without it the index build blocks writes');
+  const message = (await staticCheck([base(), child('ALTER TABLE t ADD COLUMN y int;', 'SELECT 1;', [])])).findings.find((f) => f.rule === 'require-lock-timeout')!.message;
+  assert.match(message, /the queries on t that conflict with that lock \(writes, and for most ALTER TABLE forms reads too\) queue behind it/);
 });
 
 test.run();
