@@ -7,14 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RULES } from '../src/check/catalog.js';
 import { formatReport, makeReport } from '../src/check/format.js';
-import { runCli } from './helpers/cli.js';
+import pg from 'pg';
+import { runCli, startCli } from './helpers/cli.js';
+import { eventually } from './helpers/process.js';
 import { GENESIS_DIR, tempSql, type MigrationSpec } from './helpers/migrations.js';
 import { SERVER_URL } from './helpers/postgres.js';
 
 const withErrorAndWarning: MigrationSpec[] = [
   { revision: 'r1', up: 'CREATE TABLE t (id int, x int);', down: 'DROP TABLE t;' },
   { revision: 'r2', parents: ['r1'], header: ['lock_timeout: 5s'], up: 'ALTER TABLE t ADD COLUMN n text NOT NULL;', down: 'ALTER TABLE t DROP COLUMN n;' },
-  { revision: 'r3', parents: ['r2'], header: ['transaction: none', 'lock_timeout: 5s'], up: 'CREATE INDEX CONCURRENTLY a ON t (x);\nCREATE INDEX CONCURRENTLY b ON t (n);', down: '-- transaction: none\nDROP INDEX CONCURRENTLY b;' },
+  { revision: 'r3', parents: ['r2'], header: ['transaction: none', 'lock_timeout: 5s'], up: 'CREATE INDEX CONCURRENTLY a ON t (x);\nUPDATE t SET x = 0 WHERE x IS NULL;', down: '-- transaction: none\nDROP INDEX CONCURRENTLY a;' },
 ];
 
 async function inTemp<T>(migrations: MigrationSpec[], fn: (dir: string) => Promise<T>): Promise<T> {
@@ -148,6 +150,30 @@ test('--roundtrip --url: a throwaway database on that server; a leftover column 
     assert.match(r.stdout, /down\/r2_step\.sql {2}error {4}roundtrip-difference\n {4}column t1\.note still exists after down \(revision r2\)/);
     assert.match(r.stdout, /Round trip on postgres:\/\/\S+\/pgstrata_check_[0-9a-f]+: 2 revisions/);
   }));
+
+for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`${signal} during --roundtrip --url drops the throwaway database, then exits ${status}`, () =>
+    inTemp([{ revision: 'r1', up: 'CREATE TABLE t1 (id int);\nSELECT pg_sleep(60);', down: 'DROP TABLE t1;' }], async (dir) => {
+      const cli = startCli(['check', '--dir', dir, '--roundtrip', '--url', SERVER_URL], { limitMs: 50_000 });
+      const admin = new pg.Client({ connectionString: SERVER_URL });
+      await admin.connect();
+      try {
+        const sleeping = await eventually('the round trip to reach pg_sleep', async () => {
+          const rows = await admin.query<{ datname: string }>("SELECT datname FROM pg_stat_activity WHERE datname LIKE 'pgstrata\\_check\\_%' AND query LIKE '%pg_sleep(60)%'");
+          return rows.rows[0]?.datname;
+        });
+        cli.child.kill(signal);
+        const r = await cli.done;
+        assert.is(r.status, status, r.stdout + r.stderr);
+        assert.match(r.stderr, new RegExp(`${signal}: dropping the scratch database ${sleeping}`));
+        const left = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [sleeping]);
+        assert.is(left.rowCount, 0, `${sleeping} is dropped`);
+      } finally {
+        cli.child.kill('SIGKILL');
+        await admin.end();
+      }
+    }));
+}
 
 test('the README documents every rule id', () => {
   const readme = readFileSync(join(GENESIS_DIR, '..', 'README.md'), 'utf8');

@@ -7,7 +7,9 @@ import { applyLevels, parseRuleLevels } from '../src/check/config.js';
 import { parseIgnore } from '../src/check/ignore.js';
 import { UsageError } from '../src/runner/errors.js';
 import { base, child, positions, staticCheck } from './helpers/check.js';
-import { GENESIS_DIR } from './helpers/migrations.js';
+import { runCli } from './helpers/cli.js';
+import { GENESIS_DIR, tempSql, type TempSql } from './helpers/migrations.js';
+import { withDatabase } from './helpers/postgres.js';
 
 test('parseIgnore reads rule ids and the reason after a dash, an em dash or a colon', () => {
   assert.equal(parseIgnore('set-not-null — users is tiny'), { rules: ['set-not-null'], reason: 'users is tiny' });
@@ -23,11 +25,48 @@ test('an ignore comment on the line before a statement silences that rule there,
   assert.equal(r.findings.filter((f) => f.rule !== 'drop-column'), []);
 });
 
+test('an ignore comment right under the header lines silences the first statement; up accepts the file', async () => {
+  const file = '-- revision: r2\n-- down_revision: r1\n-- message: add y\n-- pgstrata-ignore: require-lock-timeout — nothing else uses t yet\nALTER TABLE t ADD COLUMN y int;\n';
+  const files = (t: TempSql) => {
+    t.raw('up', 'r2_add_y.sql', file);
+    t.raw('down', 'r2_add_y.sql', '-- pgstrata-ignore: require-lock-timeout — nothing else uses t yet\nALTER TABLE t DROP COLUMN y;\n');
+  };
+  const r = await staticCheck([base()], files);
+  assert.equal(r.findings, [], 'no invalid-file, no require-lock-timeout, no unused-ignore');
+  const t = tempSql([base()]);
+  try {
+    files(t);
+    await withDatabase(async (db) => {
+      const up = await runCli(['up', '--url', db.url, '--dir', t.dir]);
+      assert.is(up.status, 0, up.stdout + up.stderr);
+      assert.equal(await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 't' AND column_name = 'y'"), [{ column_name: 'y' }]);
+    });
+  } finally {
+    t.remove();
+  }
+});
+
 test('the comment may head a block of comment lines; another rule id does not silence', async () => {
   const up = '-- pgstrata-ignore: drop-column — nothing reads x since v2,\n-- as the release notes say\nALTER TABLE t DROP COLUMN x;\n-- pgstrata-ignore: drop-table — wrong rule\nALTER TABLE t DROP COLUMN label;';
   const r = await staticCheck([base(), child(up)]);
   assert.equal(positions(r.findings, 'drop-column'), ['up 10:1']);
   assert.equal(positions(r.findings, 'unused-ignore'), ['up 9:1']);
+});
+
+test('an ignore may sit above the finding\'s own line inside a statement', async () => {
+  const up = 'ALTER TABLE t\n  ADD COLUMN ok text,\n  -- pgstrata-ignore: not-null-column-without-default — t is empty everywhere\n  ADD COLUMN n text NOT NULL,\n  ADD COLUMN n2 text NOT NULL;';
+  const r = await staticCheck([base(), child(up)]);
+  assert.equal(positions(r.findings, 'not-null-column-without-default'), ['up 10:14'], 'only the column below the comment');
+  assert.equal(positions(r.findings, 'unused-ignore'), []);
+});
+
+test('a pgstrata-ignore in a /* */ comment is not read, and says so', async () => {
+  const r = await staticCheck([base(), child('/* pgstrata-ignore: drop-column — unused */\nALTER TABLE t DROP COLUMN x;')]);
+  assert.equal(positions(r.findings, 'drop-column'), ['up 7:1']);
+  assert.equal(positions(r.findings, 'unused-ignore'), ['up 6:1']);
+  const f = r.findings.find((x) => x.rule === 'unused-ignore')!;
+  assert.match(f.message, /only `--` comments silence findings/);
+  assert.match(f.fix, /-- pgstrata-ignore: <rule-id> — why/);
 });
 
 test('unused-ignore and ignore-without-reason are warnings about the comment itself', async () => {

@@ -2,12 +2,15 @@
 // throwaway database that check creates and drops).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Baseline } from '../src/check/baseline.js';
 import { runCheck } from '../src/check/index.js';
 import { roundtrip, type RoundtripResult } from '../src/check/roundtrip.js';
+import type { Engine } from '../src/runner/engines/engine.js';
+import { openEngine } from '../src/runner/engines/open.js';
 import { PGliteEngine } from '../src/runner/engines/pglite.js';
 import { UsageError } from '../src/runner/errors.js';
 import { loadHistory } from '../src/runner/history.js';
-import { withPGliteSchema } from './helpers/pglite.js';
+import { sharedPGlite, withPGliteSchema } from './helpers/pglite.js';
 import { GENESIS_DIR, tempSql, type MigrationSpec } from './helpers/migrations.js';
 import { SERVER_URL, createDatabase } from './helpers/postgres.js';
 
@@ -61,17 +64,131 @@ test('a down that fails is reported at its position; the revisions after it are 
   assert.is(r.checked, 2);
 });
 
+test('a failure PostgreSQL gives no position for is placed at the statement that fails, found by replaying', async () => {
+  const r = await onPGlite([
+    { revision: 'r1', up: 'CREATE TABLE t1 (id int);', down: "SELECT 'ü😀';\n  ALTER TABLE nope ADD COLUMN x int;\nDROP TABLE t1;" },
+    { revision: 'r2', parents: ['r1'], up: 'CREATE TABLE t2 (id int);\nALTER TABLE t2 RENAME TO t3;\nDROP TABLE t2;', down: 'SELECT 1;' },
+  ]);
+  assert.equal(summary(r), ['error roundtrip-failed: down of r1 failed: ERROR 42P01: relation "nope" does not exist', 'error roundtrip-failed: up of r2 failed: ERROR 42P01: table "t2" does not exist']);
+  assert.equal(r.findings.map((f) => [f.line, f.column]), [[2, 3], [7, 1]]);
+  assert.is(r.checked, 0);
+});
+
 test('an up that fails stops its descendants only', async () => {
   const r = await onPGlite([
     { revision: 'r1', up: 'CREATE TABLE t1 (id int);', down: 'DROP TABLE t1;' },
     { revision: 'a', parents: ['r1'], up: 'ALTER TABLE t1 ADD COLUMN x nosuchtype;', down: 'SELECT 1;' },
     { revision: 'a2', parents: ['a'], up: 'SELECT 1;', down: 'SELECT 1;' },
+    { revision: 'a3', parents: ['a2'], up: 'SELECT 1;', down: 'SELECT 1;' },
     { revision: 'b', parents: ['r1'], up: 'CREATE TABLE b (id int);', down: 'DROP TABLE b;' },
   ]);
   assert.equal(summary(r), ['error roundtrip-failed: up of a failed: ERROR 42704: type "nosuchtype" does not exist']);
   assert.equal([r.findings[0]!.line, r.findings[0]!.column], [5, 29]);
-  assert.equal(r.skipped, [{ revision: 'a2', reason: 'its parent a could not be applied' }]);
+  assert.equal(r.skipped, [
+    { revision: 'a2', reason: 'its parent a failed its up' },
+    { revision: 'a3', reason: 'its ancestor a failed its up' },
+  ]);
   assert.is(r.checked, 2);
+});
+
+// a1 makes a table and a view; b2's down leaves a column, c3's down drops a1's view. Each is
+// reported, and the revisions after them run on the schema the history builds: d4 needs the
+// view, e5 a column b2's down must not have left (ADD COLUMN note would fail).
+const twoBadDowns: MigrationSpec[] = [
+  { revision: 'a1', up: 'CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;', down: 'DROP VIEW v;\nDROP TABLE t;' },
+  { revision: 'b2', parents: ['a1'], up: 'ALTER TABLE t ADD COLUMN note text;', down: 'SELECT 1;' },
+  { revision: 'c3', parents: ['b2'], up: 'CREATE TABLE c (id int);', down: 'DROP TABLE c;\nDROP VIEW v;' },
+  { revision: 'd4', parents: ['c3'], up: 'CREATE VIEW v2 AS SELECT id FROM v;', down: 'DROP VIEW v2;' },
+  { revision: 'e5', parents: ['d4'], up: 'ALTER TABLE t DROP COLUMN note;', down: 'ALTER TABLE t ADD COLUMN note text;' },
+];
+
+test('every bad down is reported in one run; the scratch database is rebuilt after each, and the rest checked on it', async () => {
+  const r = await onPGlite(twoBadDowns);
+  assert.equal(summary(r), [
+    'error roundtrip-difference: column t.note still exists after down (revision b2)',
+    'error roundtrip-difference: view v no longer exists after down (revision c3)',
+  ]);
+  assert.equal(r.skipped, []);
+  assert.is(r.checked, 5);
+});
+
+test('a failed down outside a transaction: reported, the database rebuilt, the revisions after it checked', async () => {
+  const r = await onPGlite([
+    { revision: 'a1', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' },
+    { revision: 'b2', parents: ['a1'], header: ['transaction: none'], up: 'CREATE INDEX CONCURRENTLY t_id ON t (id);', down: '-- transaction: none\nDROP INDEX CONCURRENTLY t_id;\nSELECT nope FROM t;' },
+    // Fails unless the index the half-done down dropped is back.
+    { revision: 'c3', parents: ['b2'], up: 'ALTER INDEX t_id RENAME TO t_id2;', down: 'ALTER INDEX t_id2 RENAME TO t_id;' },
+    { revision: 'd4', parents: ['c3'], up: 'CREATE TABLE d (id int);', down: 'SELECT 1;' },
+  ]);
+  assert.equal(summary(r), ['error roundtrip-failed: down of b2 failed: ERROR 42703: column "nope" does not exist', 'error roundtrip-difference: table d still exists after down (revision d4)']);
+  assert.equal([r.findings[0]!.line, r.findings[0]!.column], [3, 8]);
+  assert.equal(r.skipped, []);
+  assert.is(r.checked, 3);
+});
+
+test('an up outside a transaction that fails half-way: its first statements do not linger for its siblings', async () => {
+  const r = await onPGlite([
+    { revision: 'a1', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' },
+    { revision: 'b2', parents: ['a1'], header: ['transaction: none'], up: 'CREATE TABLE half (id int);\nSELECT nope FROM t;', down: '-- transaction: none\nDROP TABLE half;' },
+    { revision: 'c3', parents: ['a1'], up: 'CREATE TABLE half (id int);', down: 'DROP TABLE half;' },
+  ]);
+  assert.equal(summary(r), ['error roundtrip-failed: up of b2 failed: ERROR 42703: column "nope" does not exist']);
+  assert.is(r.checked, 2);
+});
+
+test('an up that fails when run again after a clean down is reported; the database is rebuilt and the rest checked', async () => {
+  const r = await onPGlite([
+    { revision: 'a1', up: 'CREATE TABLE t (id int PRIMARY KEY);', down: 'DROP TABLE t;' },
+    // The down leaves the row, which no schema snapshot shows: the up fails the second time.
+    { revision: 'b2', parents: ['a1'], up: 'INSERT INTO t VALUES (1);', down: 'SELECT 1;' },
+    { revision: 'c3', parents: ['b2'], up: 'CREATE TABLE c (id int);', down: 'SELECT 1;' },
+  ]);
+  assert.equal(summary(r), [
+    'error roundtrip-failed: up of b2 failed when run again after its down: ERROR 23505: duplicate key value violates unique constraint "t_pkey"',
+    'error roundtrip-difference: table c still exists after down (revision c3)',
+  ]);
+  assert.is(r.checked, 3);
+});
+
+test('when the rebuild itself fails, the rest is skipped with the reason', async () => {
+  // Roles live outside the database's schemas: the reset keeps a1's, so replaying a1 fails.
+  const role = `pgstrata_rt_${Math.random().toString(16).slice(2, 10)}`;
+  const db = await sharedPGlite();
+  try {
+    const r = await onPGlite([
+      { revision: 'a1', up: `CREATE ROLE ${role};\nCREATE TABLE t (id int);`, down: `DROP TABLE t;\nDROP ROLE ${role};` },
+      { revision: 'b2', parents: ['a1'], up: 'ALTER TABLE t ADD COLUMN note text;', down: 'SELECT 1;' },
+      { revision: 'c3', parents: ['b2'], up: 'CREATE TABLE c (id int);', down: 'DROP TABLE c;' },
+    ]);
+    assert.equal(summary(r), ['error roundtrip-difference: column t.note still exists after down (revision b2)']);
+    assert.equal(r.skipped, [{ revision: 'c3', reason: `the scratch database could not be rebuilt after the down of b2: replaying the up of a1 failed: ERROR 42710: role "${role}" already exists` }]);
+  } finally {
+    await db.exec(`DROP ROLE IF EXISTS ${role}`);
+  }
+});
+
+test('the reset restores the schemas as they were: owner, privileges and comment (PGlite and the server)', async () => {
+  const state = "SELECT nspname, pg_catalog.pg_get_userbyid(nspowner) AS owner, nspacl::text AS acl, pg_catalog.obj_description(oid, 'pg_namespace') AS comment FROM pg_catalog.pg_namespace ORDER BY nspname";
+  // PGlite loads no extension it was not started with; the server has contrib (adminpack lives in pg_catalog).
+  const exercise = async (engine: Engine, extensions: boolean) => {
+    const start = await engine.query(state);
+    const baseline = await Baseline.record(engine, 'pgstrata_check');
+    await engine.exec('CREATE SCHEMA extra; CREATE TABLE extra.x (id int); CREATE TABLE public.y (id int); GRANT CREATE ON SCHEMA public TO PUBLIC');
+    if (extensions) await engine.exec('CREATE EXTENSION pg_trgm SCHEMA extra; CREATE EXTENSION adminpack');
+    await baseline.reset();
+    assert.equal(await engine.query(state), start);
+    assert.equal(await engine.query("SELECT relname FROM pg_catalog.pg_class WHERE relname IN ('x', 'y')"), []);
+    assert.equal(await engine.query("SELECT extname FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'"), []);
+  };
+  await withPGliteSchema((db) => exercise(PGliteEngine.fromInstance(db), false));
+  const server = await createDatabase('pgstrata_reset');
+  const engine = await openEngine(server.url, { lockTimeoutMs: 0 });
+  try {
+    await exercise(engine, true);
+  } finally {
+    await engine.close();
+    await server.drop();
+  }
 });
 
 test('an irreversible revision runs up only; the ones after it are checked', async () => {
@@ -154,6 +271,17 @@ test('on a server: a throwaway database, dropped afterwards; a leftover column i
   } finally {
     t.remove();
     await probe.drop();
+  }
+});
+
+test('on a server: every bad down is reported in one run, rebuilding the throwaway database after each', async () => {
+  const t = tempSql(twoBadDowns);
+  try {
+    const r = await runCheck({ dir: t.dir, roundtrip: true, url: SERVER_URL, rules: { 'require-lock-timeout': 'off', 'drop-column': 'off' } });
+    assert.equal(r.findings.map((f) => f.message), ['column t.note still exists after down (revision b2)', 'view v no longer exists after down (revision c3)']);
+    assert.equal([r.roundtrip!.checked, r.roundtrip!.skipped], [5, []]);
+  } finally {
+    t.remove();
   }
 });
 

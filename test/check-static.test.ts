@@ -59,6 +59,20 @@ test('multiple-heads: two children of one parent and no merge', async () => {
   assert.ok(r.runnable, 'several heads can still be round-tripped');
 });
 
+test('multiple-heads is reported beside a dangling parent (every problem in one run)', async () => {
+  const r = await staticCheck([
+    base(),
+    { revision: 'a', parents: ['r1'], up: 'CREATE TABLE a (x int);', down: 'DROP TABLE a;' },
+    { revision: 'b', parents: ['r1'], up: 'CREATE TABLE b (x int);', down: 'DROP TABLE b;' },
+    // Below a broken link: where it belongs is unknown, so it is nobody's head.
+    { revision: 'c', parents: ['nope'], up: 'CREATE TABLE c (x int);', down: 'DROP TABLE c;' },
+  ]);
+  assert.equal(r.findings.map((f) => `${f.rule} ${f.revision ?? ''}`).filter((x) => /graph|heads/.test(x)).sort(), ['invalid-graph ', 'multiple-heads a', 'multiple-heads b']);
+  assert.match(r.findings.find((f) => f.rule === 'multiple-heads')!.message, /2 heads \(a, b\)/);
+  const one = await staticCheck([base(), { revision: 'a', parents: ['r1'], up: 'CREATE TABLE a (x int);', down: 'DROP TABLE a;' }, { revision: 'c', parents: ['a', 'nope'], up: 'SELECT 1;', down: 'SELECT 1;' }]);
+  assert.equal(positions(one.findings, 'multiple-heads'), [], 'a revision that names a head as its parent still takes it off the heads');
+});
+
 test('syntax-error: exact line and column after multibyte text, in LF and CRLF files, up and down', async () => {
   const sql = "SELECT 'ü😀é';\n  CREATE TABL x (id int);";
   const lf = await staticCheck([base(), child(sql, "SELECT '日本';\nDROP TABL x;")]);
@@ -97,15 +111,24 @@ test('transaction-control: BEGIN/COMMIT/ROLLBACK in a transactional file; savepo
   assert.equal(positions(none.findings, 'transaction-control'), []);
 });
 
-test('multi-statement-no-transaction: warns at the second statement of a transaction: none file', async () => {
+test('multi-statement-no-transaction: a transaction: none file that mixes in statements that could run in a transaction', async () => {
   const header = ['transaction: none', 'lock_timeout: 5s'];
-  const r = await staticCheck([base(), child("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);\nCREATE INDEX CONCURRENTLY b ON t (label);", 'SELECT 1;', header)]);
-  assert.equal(positions(r.findings, 'multi-statement-no-transaction'), ['up 9:1']);
-  assert.is(r.findings.find((f) => f.rule === 'multi-statement-no-transaction')!.severity, 'warning');
-  const one = await staticCheck([base(), child("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);", 'SELECT 1;', header)]);
-  assert.equal(positions(one.findings, 'multi-statement-no-transaction'), []);
-  const block = await staticCheck([base(), child('CREATE INDEX CONCURRENTLY a ON t (x);\nBEGIN;\nUPDATE t SET x = 1;\nUPDATE t SET x = 2;\nCOMMIT;', 'SELECT 1;', header)]);
-  assert.equal(positions(block.findings, 'multi-statement-no-transaction'), ['up 8:1'], 'a BEGIN … COMMIT block counts once');
+  const at = async (up: string) => positions((await staticCheck([base(), child(up, 'SELECT 1;', header)])).findings, 'multi-statement-no-transaction');
+  const mixed = await staticCheck([base(), child("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);\nUPDATE t SET x = 0 WHERE x IS NULL;\nCREATE INDEX CONCURRENTLY b ON t (label);", 'SELECT 1;', header)]);
+  assert.equal(positions(mixed.findings, 'multi-statement-no-transaction'), ['up 9:1'], 'at the statement that could move, once');
+  const f = mixed.findings.find((x) => x.rule === 'multi-statement-no-transaction')!;
+  assert.is(f.severity, 'warning');
+  assert.match(f.message, /the CREATE INDEX CONCURRENTLY at line 8: a failure part-way leaves the statements before it applied \(journalled in the version table\), and pgstrata refuses to run until you continue with `pgstrata up --resume` or `pgstrata resolve r2`/);
+  assert.match(f.fix, /to a revision of its own, without `transaction: none`/);
+  assert.equal(await at('ALTER TABLE t ADD COLUMN y int;\nCREATE INDEX CONCURRENTLY a ON t (y);'), ['up 7:1'], 'before the statement that needs no transaction too');
+  assert.equal(await at('CREATE INDEX CONCURRENTLY a ON t (x);\nBEGIN;\nUPDATE t SET x = 1;\nCOMMIT;'), ['up 9:1'], 'a BEGIN … COMMIT block is atomic only in itself');
+
+  // The README's example: three CREATE INDEX CONCURRENTLY, journalled statement by statement.
+  assert.equal(await at("SET statement_timeout = '1h';\nCREATE INDEX CONCURRENTLY a ON t (x);\nCREATE UNIQUE INDEX CONCURRENTLY b ON t (label);\nCREATE INDEX CONCURRENTLY c ON t (id);"), []);
+  assert.equal(await at('UPDATE t SET x = 1;\nUPDATE t SET x = 2;'), [], 'nothing needs the file outside a transaction: not this rule\'s concern');
+  const down = await staticCheck([base(), child('CREATE INDEX CONCURRENTLY a ON t (x);', '-- transaction: none\nDROP INDEX CONCURRENTLY a;\nALTER TABLE t DROP COLUMN label;', header)]);
+  assert.equal(positions(down.findings, 'multi-statement-no-transaction'), ['down 3:1']);
+  assert.match(down.findings.find((x) => x.rule === 'multi-statement-no-transaction')!.message, /`pgstrata down --resume`/);
 });
 
 test.run();

@@ -34,6 +34,12 @@ test('the header ends at the first line that is not a key: value comment', () =>
   assert.is(parseUpHeader('-- revision: a1\n-- down_revision: none\n-- transaction: none\nSELECT 1;', 'f.sql').header.transactional, false, 'the same key inside the header is read');
 });
 
+test('a pgstrata-ignore comment ends the header: it belongs to the statement below', () => {
+  const { header, problems } = parseUpHeader('-- revision: a1\n-- down_revision: none\n-- pgstrata-ignore: require-lock-timeout — a new table\n-- transaction: none\nSELECT 1;', 'f.sql');
+  assert.equal(problems, []);
+  assert.ok(header.transactional, 'a key after it is an ordinary comment');
+});
+
 test('a missing header is reported at line 1', () => {
   const { problems } = parseUpHeader('CREATE TABLE t (id int);', 'f.sql');
   assert.equal(problems.map((p) => [p.line, p.message]), [

@@ -47,6 +47,13 @@ export function rangeVar(v: unknown): Name | undefined {
   return name === undefined ? undefined : makeName(str(rv?.schemaname), name);
 }
 
+/** The table CREATE TABLE … AS (or CREATE MATERIALIZED VIEW) or SELECT … INTO creates from a query. */
+export function tableFromQuery(kind: string, n: Node): Name | undefined {
+  if (kind === 'CreateTableAsStmt') return rangeVar((n.into as Node | undefined)?.rel);
+  if (kind === 'SelectStmt') return rangeVar((n.intoClause as Node | undefined)?.rel);
+  return undefined;
+}
+
 /** A dotted name given as a list of String nodes (DropStmt objects, type names). */
 export function dotted(items: unknown): Name | undefined {
   const parts = list(items).map((i) => str(as(i, 'String')?.sval));
@@ -74,20 +81,6 @@ export function columnConstraints(col: Node): Node[] {
   return list(col.constraints)
     .map((c) => as(c, 'Constraint'))
     .filter((c): c is Node => c !== undefined);
-}
-
-/** Every string literal in a subtree (for spotting a value's use). */
-export function stringLiterals(n: unknown, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(n)) {
-    for (const x of n) stringLiterals(x, out);
-  } else if (n && typeof n === 'object') {
-    const o = n as Node;
-    const aConst = o.A_Const as Node | undefined;
-    const sval = aConst ? str((aConst.sval as Node | undefined)?.sval) : undefined;
-    if (sval !== undefined) out.add(sval);
-    for (const v of Object.values(o)) if (v && typeof v === 'object') stringLiterals(v, out);
-  }
-  return out;
 }
 
 /** True for a DEFAULT NULL (which, with NOT NULL, is no default at all). */

@@ -6,7 +6,7 @@
 // ColumnState is immutable and shared between revisions: each revision's state is its parent's
 // plus the tables it changed, flattened every few layers so that lookups stay short.
 import type { ParsedStatement } from '../runner/sqlparse.js';
-import { alterCommands, as, dropObjects, list, makeName, rangeVar, schemaOf, str, type Name, type Node } from './ast.js';
+import { alterCommands, as, dropObjects, list, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name, type Node } from './ast.js';
 import { columnType, collationOf, trackedColumn, type TrackedColumn } from './coltypes.js';
 
 export type Columns = ReadonlyMap<string, TrackedColumn>;
@@ -100,6 +100,12 @@ export class ColumnTracker {
     return this.table(table.key)?.get(column);
   }
 
+  /** The followed columns in table order (ADD COLUMN appends, as PostgreSQL does). */
+  names(table: Name): string[] | undefined {
+    const columns = this.table(table.key);
+    return columns ? [...columns.keys()] : undefined;
+  }
+
   /** The state after the statements applied so far. */
   state(): ColumnState {
     return this.base.with(this.changes);
@@ -125,8 +131,10 @@ export class ColumnTracker {
     switch (s.kind) {
       case 'CreateStmt':
         return this.create(n);
-      case 'CreateTableAsStmt': {
-        const rel = rangeVar((n.into as Node | undefined)?.rel);
+      case 'CreateTableAsStmt':
+      case 'SelectStmt': {
+        // Its columns come from a query: nothing known about them.
+        const rel = tableFromQuery(s.kind, n);
         if (rel) this.set(rel.key, null);
         return;
       }
@@ -186,11 +194,9 @@ export class ColumnTracker {
     const from = str(n.subname);
     const columns = this.table(rel.key);
     if (n.renameType !== 'OBJECT_COLUMN' || from === undefined || !columns) return;
-    const next = new Map(columns);
-    const col = next.get(from);
-    next.delete(from);
-    if (col) next.set(to, col);
-    else next.delete(to);
+    // Renamed in place: the map's order is the table's column order.
+    const next = new Map<string, TrackedColumn>();
+    for (const [name, col] of columns) if (name !== to) next.set(name === from ? to : name, col);
     this.set(rel.key, next);
   }
 

@@ -29,6 +29,7 @@ export function checkFile(f: ParsedFile, history: TableHistory): Finding[] {
   const findings: Finding[] = [];
   const ignores = new FileIgnores(f.text);
   const ctx: FileContext = {
+    revision: f.revision,
     side: f.side,
     transactional: f.transactional,
     ...(f.lockTimeout ? { lockTimeout: f.lockTimeout } : {}),
@@ -36,14 +37,14 @@ export function checkFile(f: ParsedFile, history: TableHistory): Finding[] {
     scope: history.scope(f.revision, f.side),
     history,
     report(rule, at, message, fix, location) {
-      if (ignores.silences(at.line, rule)) return;
       const pos = typeof location === 'number' && location >= 0 ? lineColumnAtByte(f.text, location) : at;
+      if (ignores.silences([at.line, pos.line], rule)) return;
       findings.push(finding(rule, { file: f.file, line: pos.line, column: pos.column }, message, { fix, revision: f.revision }));
     },
   };
   runFamilies(ctx, FAMILIES);
   for (const p of ignores.problems()) {
-    findings.push(finding(p.rule, { file: f.file, line: p.comment.line, column: p.comment.column }, p.message, { revision: f.revision }));
+    findings.push(finding(p.rule, { file: f.file, line: p.comment.line, column: p.comment.column }, p.message, { fix: p.fix, revision: f.revision }));
   }
   return findings;
 }

@@ -1,7 +1,9 @@
 // `-- pgstrata-ignore: <rule-id>[, <rule-id>…] — <reason>` on the line before a statement
 // silences that rule's findings on that statement. The comment may sit anywhere in the block of
-// `--` comment lines directly above the statement, so a long reason can continue below it.
-// An ignore that silences nothing, or gives no reason, is itself reported (as a warning).
+// `--` comment lines directly above the statement, so a long reason can continue below it, or
+// above the line of the finding itself (one ADD COLUMN of a long ALTER TABLE). An ignore that
+// silences nothing, or gives no reason, is itself reported (as a warning), and so is one written
+// as a /* … */ comment, which is not read.
 import { isRule } from './catalog.js';
 
 export interface IgnoreComment {
@@ -15,6 +17,7 @@ export interface IgnoreComment {
 }
 
 const IGNORE = /^(\s*)--\s*pgstrata-ignore\s*:\s*(.*)$/;
+const BLOCK_IGNORE = /\/\*+\s*pgstrata-ignore\b/;
 const RULE_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*/;
 
 /** Parses the text after `pgstrata-ignore:`: ids separated by commas, then the reason. */
@@ -35,15 +38,26 @@ export function parseIgnore(rest: string): { rules: string[]; reason: string } {
   return { rules, reason };
 }
 
+export interface IgnoreProblem {
+  rule: 'unused-ignore' | 'ignore-without-reason';
+  comment: Pick<IgnoreComment, 'line' | 'column'>;
+  message: string;
+  fix?: string;
+}
+
 /** The ignore comments of a file, looked up by the line of the statement they precede. */
 export class FileIgnores {
   private readonly lines: string[];
   private readonly all: IgnoreComment[] = [];
   private readonly byLine = new Map<number, IgnoreComment>();
+  /** Where a /* pgstrata-ignore … *\/ comment starts: [line, column]. */
+  private readonly blocks: [number, number][] = [];
 
   constructor(text: string) {
     this.lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
     this.lines.forEach((l, i) => {
+      const block = BLOCK_IGNORE.exec(l);
+      if (block) this.blocks.push([i + 1, block.index + 1]);
       const m = IGNORE.exec(l);
       if (!m) return;
       const c: IgnoreComment = { line: i + 1, column: m[1]!.length + 1, ...parseIgnore(m[2]!), used: new Set() };
@@ -62,17 +76,26 @@ export class FileIgnores {
     return out;
   }
 
-  /** True (and the comment marked used) when a comment above `line` names `rule`. */
-  silences(line: number, rule: string): boolean {
-    const c = this.above(line).find((x) => x.rules.includes(rule));
-    if (!c) return false;
-    c.used.add(rule);
-    return true;
+  /**
+   * True (and the comment marked used) when a comment above one of `lines` names `rule`: the
+   * statement's first line, or the finding's own line inside it.
+   */
+  silences(lines: readonly number[], rule: string): boolean {
+    for (const line of new Set(lines)) {
+      const c = this.above(line).find((x) => x.rules.includes(rule));
+      if (!c) continue;
+      c.used.add(rule);
+      return true;
+    }
+    return false;
   }
 
   /** Problems with the comments themselves, once every finding has been matched. */
-  problems(): { rule: 'unused-ignore' | 'ignore-without-reason'; comment: IgnoreComment; message: string }[] {
-    const out: { rule: 'unused-ignore' | 'ignore-without-reason'; comment: IgnoreComment; message: string }[] = [];
+  problems(): IgnoreProblem[] {
+    const out: IgnoreProblem[] = [];
+    for (const [line, column] of this.blocks) {
+      out.push({ rule: 'unused-ignore', comment: { line, column }, message: 'pgstrata-ignore in a /* */ comment is not read: only `--` comments silence findings', fix: 'Write it as a `--` comment on the line above the statement: `-- pgstrata-ignore: <rule-id> — why`.' });
+    }
     for (const c of this.all) {
       if (c.rules.length === 0) {
         out.push({ rule: 'unused-ignore', comment: c, message: 'pgstrata-ignore names no rule id' });

@@ -1,23 +1,33 @@
 // The round trip: on a scratch database, for each revision in graph order, snapshot the schema,
 // run its up, run its down, compare, and run the up again to go on. Steps go through runStep,
 // the runner's own apply path, so what is checked is what `up` and `down` will do.
+//
+// Every revision is checked in one run. When a revision leaves the database unlike what its
+// history builds (its down left or dropped something, its up failed when run again, a step
+// outside a transaction stopped half-way), the database is reset to its starting state and the
+// ups applied so far are replayed, so the revisions after it see the schema they would in real
+// life. Only a revision whose up fails keeps its descendants from running.
 import { runStep } from '../runner/apply.js';
 import type { Engine } from '../runner/engines/engine.js';
 import { MigrationError, SourceError } from '../runner/errors.js';
 import type { History } from '../runner/history.js';
 import { silentLogger, type Logger } from '../runner/logger.js';
-import { readDown, type DownScript } from '../runner/source.js';
+import { toDbError } from '../runner/pgerror.js';
+import { readDown, type DownScript, type Migration } from '../runner/source.js';
 import { quoteIdent } from '../runner/sqlstring.js';
 import { downStep, upStep, type StepScript } from '../runner/steps.js';
 import { Store } from '../runner/store.js';
+import { Baseline } from './baseline.js';
 import { compareSnapshots, type Difference } from './diff.js';
 import { finding, type Finding } from './findings.js';
+import { locateFailure } from './locate.js';
 import { Snapshotter } from './snapshot.js';
 
-export type Phase = 'up' | 'down' | 'up again';
+export type Phase = 'up' | 'down' | 'up again' | 'rebuild';
 
 export interface RoundtripOptions {
   history: History;
+  /** A database that starts empty: the round trip drops and recreates its schemas. */
   engine: Engine;
   logger?: Logger;
   /** Where the version table goes; left out of snapshots and dropped at the end. */
@@ -44,31 +54,56 @@ function differenceFinding(d: Difference, revision: string, down: DownScript): F
   return finding(d.change === 'order' ? 'roundtrip-column-order' : 'roundtrip-difference', { file: down.file }, `${d.message} (revision ${revision})`, { fix: fix[d.change], revision });
 }
 
+const errorText = (db: { sqlstate?: string | undefined; message: string }) => `ERROR${db.sqlstate ? ` ${db.sqlstate}` : ''}: ${db.message}`;
+
 export async function roundtrip(options: RoundtripOptions): Promise<RoundtripResult> {
   const { history, engine } = options;
   const logger = options.logger ?? silentLogger;
   const schema = options.schema ?? 'pgstrata_check';
+  // Before the version table exists: it is not part of the state to go back to.
+  const baseline = await Baseline.record(engine, schema);
   const store = new Store(engine, { schema, table: 'pgstrata_version' });
   await store.ensure();
   const snapshots = new Snapshotter(engine, schema);
   const findings: Finding[] = [];
   const skipped: RoundtripResult['skipped'] = [];
-  const blocked = new Set<string>();
+  /** Revision -> the revision whose failed up keeps it from running. */
+  const blocked = new Map<string, string>();
+  /** The revisions whose up the scratch database holds, in the order they ran, with their downs. */
+  const applied: [Migration, DownScript | undefined][] = [];
   let checked = 0;
 
   /** Runs a step; a failure becomes a finding and returns false. */
-  const attempt = async (step: StepScript, phase: Phase, quiet = false): Promise<boolean> => {
+  const attempt = async (step: StepScript, phase: Phase): Promise<boolean> => {
     try {
       await runStep({ engine, logger }, step);
       return true;
     } catch (e) {
       if (!(e instanceof MigrationError)) throw e;
-      if (quiet) return false;
       const again = phase === 'up again' ? ' when run again after its down' : '';
-      const code = e.db.sqlstate ? ` ${e.db.sqlstate}` : '';
-      findings.push(finding('roundtrip-failed', e.location, `${phase === 'down' ? 'down' : 'up'} of ${step.revision} failed${again}: ERROR${code}: ${e.db.message}`, { revision: step.revision }));
+      const at = e.location.line === undefined ? { ...e.location, ...(await locateFailure(engine, step)) } : e.location;
+      findings.push(finding('roundtrip-failed', at, `${step.direction} of ${step.revision} failed${again}: ${errorText(e.db)}`, { revision: step.revision }));
       return false;
     }
+  };
+
+  /** Back to the starting state, then the ups applied so far; undefined, or why it could not be done. */
+  const rebuild = async (): Promise<string | undefined> => {
+    try {
+      await baseline.reset();
+      await store.ensure();
+    } catch (e) {
+      return `resetting the scratch database failed: ${errorText(toDbError(e))}`;
+    }
+    for (const [m, down] of applied) {
+      try {
+        await runStep({ engine, logger }, upStep(m, down, store));
+      } catch (e) {
+        if (!(e instanceof MigrationError)) throw e;
+        return `replaying the up of ${m.revision} failed: ${errorText(e.db)}`;
+      }
+    }
+    return undefined;
   };
 
   const order = history.graph.order;
@@ -76,25 +111,40 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
     for (const [index, revision] of order.entries()) {
       const m = history.migrations.get(revision)!;
       const progress = (phase: Phase) => options.onProgress?.({ index, total: order.length, revision, phase });
+      /** Rebuilds the state after `what`; false (and the rest skipped) when it cannot be. */
+      const rebuilt = async (what: string): Promise<boolean> => {
+        progress('rebuild');
+        const failure = await rebuild();
+        if (failure === undefined) return true;
+        for (const r of order.slice(index + 1)) skipped.push({ revision: r, reason: `the scratch database could not be rebuilt after ${what}: ${failure}` });
+        return false;
+      };
       const stuck = history.graph.parents(revision).find((p) => blocked.has(p));
       if (stuck) {
-        blocked.add(revision);
-        skipped.push({ revision, reason: `its parent ${stuck} could not be applied` });
+        const cause = blocked.get(stuck)!;
+        blocked.set(revision, cause);
+        skipped.push({ revision, reason: stuck === cause ? `its parent ${stuck} failed its up` : `its ancestor ${cause} failed its up` });
         continue;
       }
       let down: DownScript | undefined;
+      let downProblem: string | undefined;
       try {
         down = readDown(m);
       } catch (e) {
         if (!(e instanceof SourceError)) throw e;
-        blocked.add(revision);
-        skipped.push({ revision, reason: `its down file is invalid: ${e.problems[0]?.message ?? e.message}` });
-        continue;
+        downProblem = e.problems[0]?.message ?? e.message;
       }
       const before = await snapshots.take();
       progress('up');
       if (!(await attempt(upStep(m, down, store), 'up'))) {
-        blocked.add(revision);
+        blocked.set(revision, revision);
+        // Outside a transaction, the statements before the failing one stay applied.
+        if (!m.transactional && !(await rebuilt(`the failed up of ${revision}`))) break;
+        continue;
+      }
+      applied.push([m, down]);
+      if (downProblem !== undefined) {
+        skipped.push({ revision, reason: `its down file is invalid: ${downProblem}; its up ran, its down was not checked` });
         continue;
       }
       if (!down) {
@@ -103,19 +153,23 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
       }
       progress('down');
       if (!(await attempt(downStep(revision, down, m, store), 'down'))) {
-        if (down.transactional) continue; // rolled back: the revision is still applied, go on
-        for (const r of order.slice(index + 1)) skipped.push({ revision: r, reason: `the down of ${revision} failed outside a transaction, so the schema is unknown` });
-        break;
+        // Rolled back: the revision is still applied, as the history says. Outside a
+        // transaction the down stopped half-way, and the schema is neither.
+        if (!down.transactional && !(await rebuilt(`the failed down of ${revision}`))) break;
+        continue;
       }
       const after = await snapshots.take();
       const differences = compareSnapshots(before, after);
       findings.push(...differences.map((d) => differenceFinding(d, revision, down)));
       checked++;
+      if (differences.some((d) => d.change !== 'order')) {
+        // Running the up again on what the down left would mostly repeat those differences
+        // ("already exists"); the later revisions need the schema the history builds.
+        if (!(await rebuilt(`the down of ${revision}`))) break;
+        continue;
+      }
       progress('up again');
-      // After an incomplete down the up usually fails again ("already exists"): that failure
-      // only repeats the differences just reported, so it is not reported twice.
-      const hard = differences.some((d) => d.change !== 'order');
-      if (!(await attempt(upStep(m, down, store), 'up again', hard))) blocked.add(revision);
+      if (!(await attempt(upStep(m, down, store), 'up again')) && !(await rebuilt(`the up of ${revision} failed when run again`))) break;
     }
   } finally {
     await snapshots.close();

@@ -1,12 +1,14 @@
 // The scratch database of a round trip: an in-memory PGlite by default (no server, no login),
 // or a throwaway database created on the server that --url names and dropped afterwards.
-// Never the user's own database: a round trip runs every down.
+// Never the user's own database: a round trip runs every down. A Ctrl-C or SIGTERM while the
+// throwaway database exists drops it before the process ends.
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../runner/engines/engine.js';
 import { openEngine } from '../runner/engines/open.js';
 import { ConnectError, UsageError } from '../runner/errors.js';
 import { redactUrl } from '../runner/redact.js';
 import { quoteIdent } from '../runner/sqlstring.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface Scratch {
   /** Its description is safe to print: `pglite:memory`, or the server URL with the database's name. */
@@ -41,27 +43,32 @@ export async function openScratch(url: string | undefined): Promise<Scratch> {
     await admin.close().catch(() => {});
     throw new ConnectError(`cannot create a scratch database on ${admin.description}: ${(e as Error).message}. The user in --url needs CREATEDB; or leave --url out to round-trip on an in-memory PGlite.`, { cause: e });
   }
-  const drop = async () => {
-    const [{ v }] = await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
-    // WITH (FORCE) (PostgreSQL 13+) also ends a session a failed migration left behind.
-    await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${Number(v) >= 130000 ? ' WITH (FORCE)' : ''}`);
-  };
+  // Once, whoever asks first: dispose() or a Ctrl-C while the round trip runs.
+  let dropping: Promise<void> | undefined;
+  const drop = () => (dropping ??= dropDatabase(admin, database));
+  const stopListening = onInterrupt(`dropping the scratch database ${database}`, drop);
+  const finish = () => drop().finally(() => (stopListening(), admin.close()));
   let engine: Engine;
   try {
     engine = await openEngine(withDatabase(url, database), NO_WAIT);
   } catch (e) {
-    await drop().finally(() => admin.close());
+    await finish();
     throw e;
   }
   return {
     engine,
     async dispose() {
-      try {
-        await engine.close().catch(() => {});
-        await drop();
-      } finally {
-        await admin.close();
-      }
+      await engine.close().catch(() => {});
+      await finish();
     },
   };
+}
+
+/** Drops the database, ending the sessions still in it (a failed migration's, or a running one's). */
+async function dropDatabase(admin: Engine, database: string): Promise<void> {
+  const [{ v }] = await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+  // WITH (FORCE) is PostgreSQL 13+; before, the sessions are ended first.
+  const force = Number(v) >= 130000;
+  if (!force) await admin.query('SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity WHERE datname = $1 AND pid <> pg_catalog.pg_backend_pid()', [database]);
+  await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(database)}${force ? ' WITH (FORCE)' : ''}`);
 }

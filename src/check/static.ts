@@ -33,8 +33,39 @@ async function parse(text: string, file: string, findings: Finding[], revision?:
   return undefined;
 }
 
-function headFindings(graph: RevisionGraph, byRevision: Map<string, Migration>): Finding[] {
-  const heads = graph.heads();
+/**
+ * The heads when the graph could not be built (a dangling parent, a cycle): among the revisions
+ * whose ancestry is all defined, those no revision names as a parent. A revision below a broken
+ * link is left out, since where it belongs is unknown.
+ */
+function headsWithoutGraph(byRevision: Map<string, Migration>): string[] {
+  // Kahn's walk from the roots: a revision is sound once all its parents are. One below a
+  // missing parent or on a cycle never gets there.
+  const children = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  const ready: string[] = [];
+  for (const m of byRevision.values()) {
+    waiting.set(m.revision, m.parents.length);
+    if (m.parents.length === 0) ready.push(m.revision);
+    for (const p of m.parents) {
+      const list = children.get(p);
+      if (list) list.push(m.revision);
+      else children.set(p, [m.revision]);
+    }
+  }
+  const sound = new Set<string>();
+  for (let r = ready.pop(); r !== undefined; r = ready.pop()) {
+    sound.add(r);
+    for (const c of children.get(r) ?? []) {
+      const left = waiting.get(c)! - 1;
+      waiting.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  return [...sound].filter((r) => !children.has(r)).sort();
+}
+
+function headFindings(heads: string[], byRevision: Map<string, Migration>): Finding[] {
   if (heads.length < 2) return [];
   const fix = `Run \`pgstrata merge heads\`: it writes a merge revision whose header says \`-- down_revision: ${heads.join(', ')}\`.`;
   return heads.map((h) =>
@@ -48,7 +79,8 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
   const byRevision = new Map(scan.migrations.map((m) => [m.revision, m]));
   const built = RevisionGraph.build(scan.migrations, (r) => byRevision.get(r)!.upFile);
   findings.push(...built.problems.map((p) => fromProblem(p, 'invalid-graph')));
-  if (built.graph) findings.push(...headFindings(built.graph, byRevision));
+  // Every problem in one run: several heads are worth saying next to a broken link elsewhere.
+  findings.push(...headFindings(built.graph ? built.graph.heads() : headsWithoutGraph(byRevision), byRevision));
   const order = built.graph?.order ?? [...byRevision.keys()].sort();
 
   const files: ParsedFile[] = [];

@@ -4,29 +4,51 @@
 // all. For a down file, the tables its own up created count as new too: the down is taking
 // them away again, and the state it returns to never had them.
 //
-// Column types are followed the same way (columnstate.ts): a file starts from the state its
-// revision's parents left (for a down, the state its own up left) and advances it statement by
-// statement.
+// Column types (columnstate.ts) and CHECK constraints that prove a column not null
+// (nullchecks.ts) are followed the same way: a file starts from the state its revision's parents
+// left (for a down, the state its own up left) and advances it statement by statement.
 import type { ParsedStatement } from '../runner/sqlparse.js';
 import { ColumnState, ColumnTracker } from './columnstate.js';
+import { CheckState, CheckTracker } from './nullchecks.js';
 import type { TrackedColumn } from './coltypes.js';
-import { dotted, dropObjects, makeName, rangeVar, schemaOf, str, type Name, type Node } from './ast.js';
+import { alterCommands, as, dotted, dropObjects, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name } from './ast.js';
+
+const columnKey = (table: Name, column: string) => `${table.key}\0${column}`;
 
 /** The tables and enum types created so far in one file; advanced one statement at a time. */
 export class FileScope {
   private readonly tables: Set<string>;
   private readonly types = new Set<string>();
   private readonly indexes = new Map<string, Name>();
+  /** Columns ADD COLUMN added earlier in this file (to tables that exist). */
+  private readonly addedColumns = new Set<string>();
   private readonly columns: ColumnTracker;
+  private readonly checks: CheckTracker;
 
-  constructor(initial: Iterable<string>, private readonly history?: TableHistory, columns: ColumnState = ColumnState.EMPTY) {
+  constructor(initial: Iterable<string>, private readonly history?: TableHistory, columns: ColumnState = ColumnState.EMPTY, checks: CheckState = CheckState.EMPTY) {
     this.tables = new Set(initial);
     this.columns = new ColumnTracker(columns);
+    this.checks = new CheckTracker(checks);
+  }
+
+  /** A valid CHECK constraint proves the column not null (so SET NOT NULL scans nothing). */
+  provenNotNull(table: Name, column: string): boolean {
+    return this.checks.proves(table, column);
+  }
+
+  /** The check constraints after the statements applied so far. */
+  checkState(): CheckState {
+    return this.checks.state();
   }
 
   /** A column's declared type, when the history lets it be followed; undefined when unknown. */
   column(table: Name, column: string): TrackedColumn | undefined {
     return this.columns.column(table, column);
+  }
+
+  /** The followed columns of a table in table order; undefined when the history does not follow it. */
+  columnNames(table: Name): string[] | undefined {
+    return this.columns.names(table);
   }
 
   /** The column types after the statements applied so far. */
@@ -37,6 +59,11 @@ export class FileScope {
   /** Created earlier in this file (or, in a down, by its up) and not dropped since. */
   isNew(table: Name): boolean {
     return this.tables.has(table.key);
+  }
+
+  /** Added by an earlier ADD COLUMN of this file and not dropped since: it holds nothing yet. */
+  isNewColumn(table: Name, column: string): boolean {
+    return this.addedColumns.has(columnKey(table, column));
   }
 
   isNewType(type: Name): boolean {
@@ -60,6 +87,7 @@ export class FileScope {
   /** Records what the statement creates, drops or renames. Call after the rules have seen it. */
   apply(s: ParsedStatement): void {
     this.columns.apply(s);
+    this.checks.apply(s);
     const n = s.node;
     switch (s.kind) {
       case 'CreateStmt': {
@@ -70,8 +98,9 @@ export class FileScope {
         this.tables.add(rel.key);
         return;
       }
-      case 'CreateTableAsStmt': {
-        const rel = rangeVar((n.into as Node | undefined)?.rel);
+      case 'CreateTableAsStmt':
+      case 'SelectStmt': {
+        const rel = tableFromQuery(s.kind, n);
         if (rel) this.tables.add(rel.key);
         return;
       }
@@ -83,6 +112,19 @@ export class FileScope {
         const rel = rangeVar(n.relation);
         const to = str(n.newname);
         if (n.renameType === 'OBJECT_TABLE' && rel && to !== undefined && this.tables.delete(rel.key)) this.tables.add(makeName(schemaOf(rel), to).key);
+        const from = str(n.subname);
+        if (n.renameType === 'OBJECT_COLUMN' && rel && from !== undefined && to !== undefined && this.addedColumns.delete(columnKey(rel, from))) this.addedColumns.add(columnKey(rel, to));
+        return;
+      }
+      case 'AlterTableStmt': {
+        const rel = rangeVar(n.relation);
+        if (!rel || n.objtype !== 'OBJECT_TABLE') return;
+        for (const cmd of alterCommands(n)) {
+          const added = str(as(cmd.def, 'ColumnDef')?.colname);
+          if (cmd.subtype === 'AT_AddColumn' && added !== undefined) this.addedColumns.add(columnKey(rel, added));
+          const dropped = str(cmd.name);
+          if (cmd.subtype === 'AT_DropColumn' && dropped !== undefined) this.addedColumns.delete(columnKey(rel, dropped));
+        }
         return;
       }
       case 'IndexStmt': {
@@ -107,6 +149,7 @@ export class TableHistory {
   private readonly indexTables = new Map<string, Name>();
   /** The column types after each revision's up. */
   private readonly columnsAfter = new Map<string, ColumnState>();
+  private readonly checksAfter = new Map<string, CheckState>();
   private readonly parentsOf = new Map<string, readonly string[]>();
 
   /**
@@ -117,9 +160,10 @@ export class TableHistory {
     const h = new TableHistory();
     for (const { revision, statements, parents } of ups) {
       h.parentsOf.set(revision, parents ?? []);
-      const scope = new FileScope([], h, h.columnsBefore(revision));
+      const scope = new FileScope([], h, h.columnsBefore(revision), h.checksBefore(revision));
       for (const s of statements) scope.apply(s);
       h.columnsAfter.set(revision, scope.columnState());
+      h.checksAfter.set(revision, scope.checkState());
       const created = scope.created();
       h.netCreated.set(revision, created);
       for (const key of created) h.creator.set(key, revision);
@@ -148,9 +192,13 @@ export class TableHistory {
     return ColumnState.merge((this.parentsOf.get(revision) ?? []).map((p) => this.columnsAfter.get(p) ?? ColumnState.EMPTY));
   }
 
+  private checksBefore(revision: string): CheckState {
+    return CheckState.merge((this.parentsOf.get(revision) ?? []).map((p) => this.checksAfter.get(p) ?? CheckState.EMPTY));
+  }
+
   /** A fresh scope for one file: empty for an up, the up's own tables for its down. */
   scope(revision: string, side: 'up' | 'down'): FileScope {
-    if (side === 'down') return new FileScope(this.netCreated.get(revision) ?? [], this, this.columnsAfter.get(revision) ?? ColumnState.EMPTY);
-    return new FileScope([], this, this.columnsBefore(revision));
+    if (side === 'down') return new FileScope(this.netCreated.get(revision) ?? [], this, this.columnsAfter.get(revision) ?? ColumnState.EMPTY, this.checksAfter.get(revision) ?? CheckState.EMPTY);
+    return new FileScope([], this, this.columnsBefore(revision), this.checksBefore(revision));
   }
 }

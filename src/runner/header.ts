@@ -32,13 +32,19 @@ interface Entry {
   line: number;
 }
 
+/**
+ * `check`'s `-- pgstrata-ignore: <rule> — why` comment looks like a key, but it belongs to the
+ * statement below it: it ends the header.
+ */
+const IGNORE_KEY = 'pgstrata-ignore';
+
 /** The leading run of `-- key: value` lines; the first other line ends the header. */
 function headerEntries(text: string): Entry[] {
   // Matched in place with a sticky pattern: no substring per line, which at 10,000 files is most
   // of the cost of reading a directory's headers.
   const entries: Entry[] = [];
   ENTRY.lastIndex = 0;
-  for (let line = 1, m = ENTRY.exec(text); m; line++, m = ENTRY.lastIndex < text.length ? ENTRY.exec(text) : null) {
+  for (let line = 1, m = ENTRY.exec(text); m && m[1] !== IGNORE_KEY; line++, m = ENTRY.lastIndex < text.length ? ENTRY.exec(text) : null) {
     entries.push({ key: m[1]!, value: m[2]!.trim(), line });
   }
   return entries;

@@ -47,6 +47,8 @@ export const columnRules: RuleFamily = (ctx) => ({
           break;
         }
         case 'AT_SetNotNull':
+          // A valid CHECK (col IS NOT NULL) from before this statement: PostgreSQL 12+ scans nothing.
+          if (column !== undefined && ctx.scope.provenNotNull(table, column)) break;
           ctx.report('set-not-null', s, `SET NOT NULL on ${table.display}.${column} scans the whole table under an ACCESS EXCLUSIVE lock; ${origin}`, `ADD CONSTRAINT ${table.display}_${column}_nn CHECK (${column} IS NOT NULL) NOT VALID; VALIDATE it; then SET NOT NULL (no scan) and drop the check.`);
           break;
         case 'AT_AlterColumnType': {
@@ -62,7 +64,8 @@ export const columnRules: RuleFamily = (ctx) => ({
           break;
         }
         case 'AT_DropColumn':
-          if (ctx.side === 'up') {
+          // A column added earlier in this file (a temporary one) holds no data anyone reads.
+          if (ctx.side === 'up' && !(column !== undefined && ctx.scope.isNewColumn(table, column))) {
             ctx.report('drop-column', s, `dropping ${table.display}.${column}: running code that still reads it fails, and its data is gone; ${origin}`, `Release code that no longer uses ${column} first, then drop it — and say so: \`-- pgstrata-ignore: drop-column — <why it is safe>\`.`);
           }
           break;

@@ -4,6 +4,7 @@ import type { ParsedStatement } from '../../runner/sqlparse.js';
 import type { FileScope, TableHistory } from '../tables.js';
 
 export interface FileContext {
+  revision: string;
   side: 'up' | 'down';
   /** False for `transaction: none` (the up header, or the down file's own first line). */
   transactional: boolean;

@@ -1,6 +1,8 @@
 // require-lock-timeout: DDL that locks an existing table, with no lock_timeout in force. Such a
-// statement waits behind any long transaction on the table, and every later query on the table
-// waits behind it: a short ALTER becomes an outage. One finding per file, at the first one.
+// statement waits behind any long transaction on the table, and every later query its lock
+// conflicts with waits behind it: a short ALTER becomes an outage. CREATE/DROP/REINDEX …
+// CONCURRENTLY are left out: their SHARE UPDATE EXCLUSIVE lock blocks neither reads nor writes.
+// One finding per file, at the first one.
 import type { ParsedStatement } from '../../runner/sqlparse.js';
 import { alterCommands, as, columnConstraints, dotted, dropObjects, list, rangeVar, str, type Name, type Node } from '../ast.js';
 import type { FileContext, RuleFamily } from './context.js';
@@ -37,6 +39,7 @@ function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
       // The new table is empty; foreign keys and PARTITION OF lock the tables they name.
       return [...referencedTables(tableConstraints(n.tableElts)), ...(n.partbound ? rels(...list(n.inhRelations)) : [])];
     case 'IndexStmt':
+      return n.concurrent === true ? [] : rels(n.relation);
     case 'CreateTrigStmt':
     case 'RuleStmt':
     case 'ClusterStmt':
@@ -52,11 +55,11 @@ function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
     case 'LockStmt':
       return rels(...list(n.relations));
     case 'ReindexStmt':
-      return rels(n.relation);
+      return list(n.params).some((p) => as(p, 'DefElem')?.defname === 'concurrently') ? [] : rels(n.relation);
     case 'DropStmt': {
       const objects = dropObjects(n);
       if (n.removeType === 'OBJECT_TABLE') return objects;
-      if (n.removeType === 'OBJECT_INDEX') return objects.map((i) => ctx.scope.tableOfIndex(i) ?? i);
+      if (n.removeType === 'OBJECT_INDEX') return n.concurrent === true ? [] : objects.map((i) => ctx.scope.tableOfIndex(i) ?? i);
       if (n.removeType === 'OBJECT_TRIGGER' || n.removeType === 'OBJECT_RULE' || n.removeType === 'OBJECT_POLICY') {
         // [schema.]table.name: the table is everything but the last part
         return list(n.objects).map((o) => dotted(list(as(o, 'List')?.items).slice(0, -1))).filter((x): x is Name => x !== undefined);
@@ -96,7 +99,7 @@ export const lockRules: RuleFamily = (ctx) => {
       reported = true;
       const names = [...new Set(existing.map((t) => t.display))].join(', ');
       const fix = ctx.side === 'up' ? 'Add `-- lock_timeout: 5s` to the header (the runner sets it for the down too), or `SET lock_timeout = \'5s\';` before this statement.' : 'Add `-- lock_timeout: 5s` to the up file\'s header (the runner sets it for this down too), or `SET lock_timeout = \'5s\';` before this statement.';
-      ctx.report('require-lock-timeout', s, `DDL on existing table ${names} with no lock_timeout: while it waits for a lock, every other query on ${names} waits behind it`, fix);
+      ctx.report('require-lock-timeout', s, `DDL on existing table ${names} with no lock_timeout: while it waits for its lock, the queries on ${names} that conflict with that lock (writes, and for most ALTER TABLE forms reads too) queue behind it`, fix);
     },
   };
 };

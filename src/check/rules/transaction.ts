@@ -1,5 +1,6 @@
 // Statements and transactions: what PostgreSQL refuses inside one, transaction control inside
-// a file pgstrata already wraps, and a non-transactional file that can stop half-way.
+// a file pgstrata already wraps, and statements that lose their atomicity in a file that runs
+// outside a transaction for another statement's sake.
 import type { ParsedStatement } from '../../runner/sqlparse.js';
 import { as, list, str, type Node } from '../ast.js';
 import type { RuleFamily } from './context.js';
@@ -62,11 +63,16 @@ const WORDS: Record<string, string> = {
 /** Settings and SHOW change nothing that a failure could leave half-done. */
 const INERT = new Set(['VariableSetStmt', 'VariableShowStmt']);
 
+/** A statement that changes something and could run inside a transaction. */
+function couldRunInTransaction(s: ParsedStatement): boolean {
+  return !INERT.has(s.kind) && s.kind !== 'TransactionStmt' && needsNoTransaction(s) === undefined;
+}
+
 export const transactionRules: RuleFamily = (ctx) => {
   const noTx = ctx.side === 'up' ? 'add `-- transaction: none` to the header' : 'start the down file with `-- transaction: none`';
-  // For a non-transactional file: statements that change something, a BEGIN…COMMIT block counting once.
-  let units = 0;
-  let inBlock = false;
+  // A file outside a transaction needs it for these; statements that could run in one lose
+  // their atomicity there for nothing (the runner journals the file, but cannot undo them).
+  const outside = ctx.transactional ? undefined : ctx.statements.find((s) => needsNoTransaction(s) !== undefined);
   let warned = false;
   return {
     statement(s) {
@@ -79,20 +85,15 @@ export const transactionRules: RuleFamily = (ctx) => {
         }
         return;
       }
-      if (s.kind === 'TransactionStmt') {
-        if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
-          inBlock = true;
-          units++;
-        } else if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK') inBlock = false;
-      } else if (!inBlock && !INERT.has(s.kind)) {
-        units++;
-      } else {
-        return;
-      }
-      if (units === 2 && !warned) {
-        warned = true;
-        ctx.report('multi-statement-no-transaction', s, 'this file runs without a transaction and this is not its first statement: if it fails, the ones before it stay applied and the revision is not recorded', 'Give each non-transactional statement a revision of its own (or wrap the others in BEGIN … COMMIT).');
-      }
+      if (!outside || warned || !couldRunInTransaction(s)) return;
+      warned = true;
+      const resume = ctx.side === 'up' ? '`pgstrata up --resume`' : '`pgstrata down --resume`';
+      ctx.report(
+        'multi-statement-no-transaction',
+        s,
+        `this statement could run in a transaction, but the file runs outside one for the ${needsNoTransaction(outside)} at line ${outside.line}: a failure part-way leaves the statements before it applied (journalled in the version table), and pgstrata refuses to run until you continue with ${resume} or \`pgstrata resolve ${ctx.revision}\``,
+        `Move this statement (and the file's others that can run in a transaction) to a revision of its own, without \`transaction: none\`; keep only what must run outside a transaction here.`,
+      );
     },
   };
 };
