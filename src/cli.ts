@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { readFileSync, existsSync } from 'node:fs';
 import { ExitStatus, UsageError, isPgstrataError } from './runner/errors.js';
-import { addUrlSecret } from './runner/redact.js';
+import { addUrlSecret, redactForeign } from './runner/redact.js';
 import { createLogger, type LogFormat } from './cli/logging.js';
 import { describeError, err, errorDocument, json } from './cli/output.js';
 import { commands, type Command } from './cli/commands.js';
@@ -28,7 +28,7 @@ function globalOptions(y: Argv) {
       try {
         return JSON.parse(readFileSync(path, 'utf8')) as object;
       } catch (e) {
-        throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
+        throw new UsageError(`cannot read config file ${path}: ${redactForeign((e as Error).message)}`);
       }
     })
     .default('config', existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined, CONFIG_FILE);

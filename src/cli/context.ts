@@ -3,6 +3,7 @@
 import type { Logger } from '../runner/logger.js';
 import { openEngine } from '../runner/engines/open.js';
 import { ConnectError } from '../runner/errors.js';
+import { redactForeign } from '../runner/redact.js';
 import { NO_DATABASE } from '../runner/offline.js';
 import { Runner } from '../runner/runner.js';
 import { parseDuration } from './duration.js';
@@ -33,7 +34,7 @@ export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (ru
     onDirectoryWait: () => logger.warn({ event: 'directory-wait' }, 'another pgstrata process has this PGlite directory open; waiting'),
   }).catch((e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code && /^E[A-Z]+$/.test(code)) throw new ConnectError(`cannot connect: ${(e as Error).message}`, { cause: e });
+    if (code && /^E[A-Z]+$/.test(code)) throw new ConnectError(`cannot connect: ${redactForeign((e as Error).message)}`, { cause: e });
     throw e;
   });
   logger.debug({ event: 'connected', database: engine.description }, `connected to ${engine.description}`);
