@@ -1,6 +1,6 @@
 // Passwords end to end: a short or common password leaves the CLI's output exactly as it is with
 // any other password (the server trusts local connections, so any password connects), --json still
-// parses, and a password given as ?password= never prints.
+// parses, and passwords given as ?password= or in a refused keyword/value string never print.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { withDatabase } from './helpers/postgres.js';
@@ -68,5 +68,21 @@ test('a password given as ?password= is masked in status and in the "cannot conn
     }
   }),
 );
+
+test('a refused keyword/value connection string is not echoed with its password', async () => {
+  const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' }]);
+  try {
+    for (const url of ['host=127.0.0.1 user=postgres password=qwertyzzz dbname=x', "host=127.0.0.1 password='qwerty zzz'"]) {
+      for (const json of [[], ['--json']]) {
+        const r = await runCli(['status', '--url', url, '--dir', sql.dir, ...json]);
+        assert.is(r.status, 2, r.stderr);
+        assert.match(r.stdout + r.stderr, /unsupported database URL \\?"host=127\.0\.0\.1 .*password=\*\*\*.*\\?": .*keyword\/value connection strings are not supported/);
+        assert.not.ok(/qwerty/.test(r.stdout + r.stderr), r.stdout + r.stderr);
+      }
+    }
+  } finally {
+    sql.remove();
+  }
+});
 
 test.run();
