@@ -3,7 +3,7 @@
 import { DriftError, SourceError, type DriftItem } from './errors.js';
 import { RevisionGraph } from './graph.js';
 import { join } from 'node:path';
-import { displayPath, readSource, type Migration } from './source.js';
+import { displayPath, scanSource, type Migration } from './source.js';
 import type { AppliedMark, AppliedRow } from './store.js';
 
 export interface History {
@@ -15,10 +15,14 @@ export interface History {
 
 /** Reads and validates the whole directory; every problem is reported in one SourceError. */
 export function loadHistory(dir: string): History {
-  const list = readSource(dir);
-  const migrations = new Map(list.map((m) => [m.revision, m]));
-  const { graph, problems } = RevisionGraph.build(list, (r) => migrations.get(r)!.upFile);
-  if (!graph) throw new SourceError(problems);
+  const scan = scanSource(dir);
+  const migrations = new Map(scan.migrations.map((m) => [m.revision, m]));
+  // The graph of the files that parsed is checked even when others did not, so that one run
+  // reports unknown parents and cycles together with the file problems.
+  const built = RevisionGraph.build(scan.migrations, (r) => migrations.get(r)!.upFile, { rejected: scan.rejectedRevisions });
+  const problems = [...scan.problems, ...built.problems];
+  const graph = built.graph;
+  if (!graph || problems.length > 0) throw new SourceError(problems);
   return { migrations, graph, upDir: displayPath(join(dir, 'up')) };
 }
 
