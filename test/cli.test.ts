@@ -181,6 +181,30 @@ test('the lock times out with exit 5 and names the holder; passwords never print
   }),
 );
 
+test('at the default log level a waiting runner says who holds the lock, when it connected and how long it has been idle', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql(linearHistory(1));
+    const holder = new pg.Client({ connectionString: db.url, application_name: 'someone-else' });
+    try {
+      await holder.connect();
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [String(lockKey('public', 'pgstrata_version'))]);
+      const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const [{ at }] = (await db.query<{ at: Date }>('SELECT backend_start AS at FROM pg_stat_activity WHERE pid = $1', [pid])) as [{ at: Date }];
+      for (const format of ['json', 'pretty']) {
+        const r = await runCli(['up', '--url', db.url, '--dir', sql.dir, '--lock-timeout', '1500ms', '--log-format', format]);
+        assert.is(r.status, 5, r.stderr);
+        const waits = r.stderr.split('\n').filter((l) => l.includes('waiting for the migration lock'));
+        assert.is(waits.length, 1, `one line within 1.5 s, not one per poll:\n${r.stderr}`);
+        assert.match(waits[0]!, `waiting for the migration lock held by pid ${pid}, application_name someone-else, from 127.0.0.1, connected at ${at.toISOString()}, idle for `);
+        if (format === 'json') assert.is(JSON.parse(waits[0]!).level, 40, 'logged at warn');
+      }
+    } finally {
+      await holder.end().catch(() => {});
+      sql.remove();
+    }
+  }),
+);
+
 test('a COMMIT inside a file fails loudly and is not recorded', () =>
   withDatabase(async (db) => {
     const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);', down: 'DROP TABLE b; DROP TABLE a;' }]);
