@@ -205,6 +205,30 @@ test('at the default log level a waiting runner says who holds the lock, when it
   }),
 );
 
+test('nothing to do is said truthfully: a target already applied with revisions pending above it, a down to the current revision', () =>
+  withDatabase(async (db) => {
+    assert.is((await cli(db.url, GENESIS_DIR, 'up', 'd3ea')).status, 0);
+    let r = await cli(db.url, GENESIS_DIR, 'up', '2c');
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, 'Nothing to apply: 2c43863b5e49 is already applied (1 revision pending above it; `up` applies it).\n');
+    r = await cli(db.url, GENESIS_DIR, 'up', 'd3ea', '--json');
+    assert.is(JSON.parse(r.stdout).note, 'Nothing to apply: d3ea4d165475 is already applied (1 revision pending above it; `up` applies it).');
+    r = await cli(db.url, GENESIS_DIR, 'down', 'd3ea');
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, 'Nothing to revert: d3ea4d165475 is the current revision (down to a revision keeps it applied; `down -1` reverts it).\n');
+    r = await cli(db.url, GENESIS_DIR, 'up', 'base');
+    assert.match(r.stdout, 'Nothing to apply: base is where the history starts');
+    assert.is((await cli(db.url, GENESIS_DIR, 'up')).status, 0);
+    r = await cli(db.url, GENESIS_DIR, 'up');
+    assert.is(r.stdout, 'Nothing to apply: the database is at head.\n');
+    r = await cli(db.url, GENESIS_DIR, 'up', '2c');
+    assert.is(r.stdout, 'Nothing to apply: 2c43863b5e49 is already applied, and the database is at head.\n');
+    assert.is((await cli(db.url, GENESIS_DIR, 'down', 'base')).status, 0);
+    r = await cli(db.url, GENESIS_DIR, 'down', 'base');
+    assert.is(r.stdout, 'Nothing to revert: no revision is applied.\n');
+  }),
+);
+
 test('a COMMIT inside a file fails loudly and is not recorded', () =>
   withDatabase(async (db) => {
     const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);', down: 'DROP TABLE b; DROP TABLE a;' }]);
