@@ -229,15 +229,35 @@ test('nothing to do is said truthfully: a target already applied with revisions 
   }),
 );
 
-test('a COMMIT inside a file fails loudly and is not recorded', () =>
+test('a COMMIT inside a file fails loudly at its own line, after a PL/pgSQL body, and is not recorded', () =>
   withDatabase(async (db) => {
-    const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);', down: 'DROP TABLE b; DROP TABLE a;' }]);
+    const body = 'CREATE FUNCTION one() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;';
+    const sql = tempSql([{ revision: 'a1', up: `CREATE TABLE a (id int);\n${body}\n  COMMIT;\nCREATE TABLE b (id int);`, down: 'DROP TABLE b; DROP FUNCTION one(); DROP TABLE a;' }]);
     try {
       const r = await cli(db.url, sql.dir, 'up');
       assert.is(r.status, 1);
-      assert.match(r.stderr, /a1_step\.sql:6:1:/);
-      assert.match(r.stderr, /NOT recorded as applied/);
+      assert.match(r.stderr, /a1_step\.sql:11:3: ERROR 25000: the file's COMMIT ended pgstrata's transaction\n/, 'at the COMMIT, not at the END; of the function body');
+      assert.match(r.stderr, 'the statements before it were committed; what ran after it was rolled back; the revision was NOT recorded as applied.');
+      assert.not.match(r.stderr, /42704|migration_ended_the_transaction/);
       assert.equal(await db.query('SELECT revision FROM pgstrata_version'), []);
+      assert.equal(await db.query("SELECT error FROM pgstrata_version_log WHERE revision = 'a1'"), [{ error: '25000' }]);
+      const tables = await db.query<{ t: string }>("SELECT tablename::text AS t FROM pg_tables WHERE tablename IN ('a', 'b')");
+      assert.equal(tables, [{ t: 'a' }], 'what the report says: a committed, b rolled back');
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('a statement failing after the file\'s COMMIT: the report names the COMMIT and keeps the error as its detail', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);\nCOMMIT;\nSELECT nosuchcolumn FROM a;\nROLLBACK;', down: 'DROP TABLE a;' }]);
+    try {
+      const r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 1);
+      assert.match(r.stderr, /a1_step\.sql:6:1: ERROR 25000: the file's COMMIT ended pgstrata's transaction\n  DETAIL: Then, at \S*a1_step\.sql:7:8: ERROR 42703: column "nosuchcolumn" does not exist\n/);
+      assert.match(r.stderr, 'the statements before it were committed', 'the ROLLBACK after the failing statement never ran');
+      assert.equal(await db.query("SELECT error FROM pgstrata_version_log WHERE revision = 'a1'"), [{ error: '25000' }]);
     } finally {
       sql.remove();
     }

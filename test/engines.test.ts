@@ -127,8 +127,11 @@ for (const h of harnesses) {
         const applied = await engine.query<{ revision: string }>(`SELECT revision FROM "${schema}".pgstrata_version`);
         if (engine.capabilities.transactionalDdl) {
           assert.ok(e instanceof MigrationError, String(e));
-          assert.match(e.outcome, /ended pgstrata's transaction/);
+          assert.match(e.outcome, /the statements before it were committed; what ran after it was rolled back; the revision was NOT recorded as applied/);
           assert.is(e.location.line, 6, 'points at the COMMIT');
+          assert.equal(e.db, { sqlstate: '25000', message: "the file's COMMIT ended pgstrata's transaction" });
+          const [failure] = await engine.query<{ error: string }>(`SELECT error FROM "${schema}".pgstrata_version_log WHERE revision = 'a1'`);
+          assert.is(failure!.error, '25000', 'the log records invalid_transaction_state, not the guard\'s 42704');
           assert.equal(applied, [], 'never recorded as applied');
           const tables = await tableNames(engine, schema);
           assert.ok(tables.includes('early') && !tables.includes('late'), 'before the COMMIT committed, after it rolled back');
