@@ -264,6 +264,23 @@ test('a statement failing after the file\'s COMMIT: the report names the COMMIT 
   }),
 );
 
+test('a statement_timeout firing in a down file points at the up file whose header sets it', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([{ revision: 'a1', header: ['statement_timeout: 300ms'], up: 'CREATE TABLE a (id int);', down: 'SELECT pg_sleep(5);\nDROP TABLE a;' }]);
+    try {
+      assert.is((await cli(db.url, sql.dir, 'up')).status, 0);
+      const r = await cli(db.url, sql.dir, 'down');
+      assert.is(r.status, 1, r.stderr);
+      assert.match(r.stderr, /error: down a1 failed\n\S*down\/a1_step\.sql: ERROR 57014: canceling statement due to statement timeout\n/);
+      assert.match(r.stderr, /HINT: The header of \S*up\/a1_step\.sql sets statement_timeout: 300ms, which applies to its down too;/);
+      assert.not.match(r.stderr, /header of \S*down\//);
+      assert.equal(await db.query('SELECT revision FROM pgstrata_version'), [{ revision: 'a1' }], 'rolled back: still applied');
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
 test('new writes a pair with a fresh id under the head, and the empty file is refused until written', () =>
   withDatabase(async (db) => {
     const sql = tempSql(linearHistory(1));

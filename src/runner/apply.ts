@@ -97,14 +97,16 @@ function lostOutcome(revision: string, lost: 'server' | 'unknown'): string {
   return `the connection was lost before the server confirmed the COMMIT. PostgreSQL rolls back a transaction whose session ends, and the version row commits together with the migration: \`pgstrata status\` shows ${revision} as applied if and only if it committed. Run up again to continue`;
 }
 
-/** PostgreSQL names the timeout but not who set it: point at the header line that did. */
+/** PostgreSQL names the timeout but not who set it: point at the header that did (a down's is its up file's). */
 function explainTimeout(err: RawDbError, step: StepScript): RawDbError {
   if (err.hint) return err;
+  const header = `The header of ${step.timeoutsFrom ?? step.file}`;
+  const scope = step.direction === 'down' ? ', which applies to its down too' : '';
   if (err.sqlstate === '57014' && /statement timeout/.test(err.message) && step.statementTimeout) {
-    return { ...err, hint: `The header of ${step.file} sets statement_timeout: ${step.statementTimeout}; raise it or make the migration faster.` };
+    return { ...err, hint: `${header} sets statement_timeout: ${step.statementTimeout}${scope}; raise it or make the migration faster.` };
   }
   if (err.sqlstate === '55P03' && /lock timeout/.test(err.message) && step.lockTimeout) {
-    return { ...err, hint: `The header of ${step.file} sets lock_timeout: ${step.lockTimeout}; another session held a conflicting lock for longer. Run again when it is gone, or raise the timeout.` };
+    return { ...err, hint: `${header} sets lock_timeout: ${step.lockTimeout}${scope}; another session held a conflicting lock for longer. Run again when it is gone, or raise the timeout.` };
   }
   return err;
 }
