@@ -7,7 +7,7 @@ import type { RevisionGraph } from './graph.js';
 import { assertNoDrift, fileOf, findDrift, graphWithApplied, loadHistory, type History } from './history.js';
 import { nothingToApply, nothingToRevert } from './idle.js';
 import { acquireLock, lockKey } from './lock.js';
-import { silentLogger, type Logger } from './logger.js';
+import { stderrLogger, type Logger } from './logger.js';
 import { planDown, planUp } from './plan.js';
 import { prepareScripts } from './prepare.js';
 import { splitRows, Store, type AppliedMark, type AppliedRow } from './store.js';
@@ -21,6 +21,7 @@ export interface RunnerOptions {
   lockTimeoutMs?: number;
   /** Run even though applied files changed or vanished. */
   allowDrift?: boolean;
+  /** Default: warnings and errors on stderr, one line each (stderrLogger); silentLogger silences them. */
   logger?: Logger;
 }
 
@@ -74,7 +75,7 @@ export class Runner {
   constructor(readonly engine: Engine, options: RunnerOptions = {}) {
     this.dir = options.dir ?? './sql';
     this.store = new Store(engine, { schema: options.schema ?? 'public', table: options.table ?? 'pgstrata_version' });
-    this.logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? stderrLogger;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 5 * 60_000;
     this.allowDrift = options.allowDrift ?? false;
   }
