@@ -34,6 +34,8 @@ test('a short or common password leaves text intact: only credentials are masked
   assert.is(redactText('postgres://postgres:e@h/db?password=1'), 'postgres://postgres:***@h/db?password=***');
   assert.is(redactText('postgres://a:unknown-to-us@h/db'), 'postgres://a:unknown-to-us@h/db', 'a migration literal with another credential is not pgstrata\'s to change');
   assert.is(redactText("UPDATE users SET hashed_password = 'e';"), "UPDATE users SET hashed_password = 'e';", 'SQL printed by up --sql stays as written');
+  addSecret('Kv-Secret');
+  assert.is(redactText(JSON.stringify({ m: 'host=h password=Kv-Secret' })), '{"m":"host=h password=***"}', 'inside a serialised document too, which stays JSON');
 });
 
 test('--json: values are redacted before serialising, so the document still parses', () => {

@@ -77,7 +77,8 @@ const URL_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/[^\s"'`<>]*)/gi;
 const PASSWORD_PARAM = /([?&](?:ssl)?password=)([^&#\s]*)/gi;
 // libpq's keyword/value form: password=secret or password='a \'quoted\' secret'. The lookbehind
 // keeps hashed_password = … in a migration's SQL out of it.
-const PASSWORD_KEYWORD = /((?<![\w$])(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'][^\s]*)/gi;
+// An unquoted value stops at a quote or backslash too, so one inside a JSON string ends there.
+const PASSWORD_KEYWORD = /((?<![\w$])(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'"\\]+)/gi;
 
 /** Masks the passwords in URLs and keyword/value pairs for which `mask(password)` says so. */
 function maskCredentials(text: string, mask: (secret: string) => boolean): string {
