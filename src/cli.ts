@@ -4,13 +4,18 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { readFileSync, existsSync } from 'node:fs';
 import { ExitStatus, UsageError, isPgstrataError } from './runner/errors.js';
-import { addUrlSecret } from './runner/redact.js';
+import { addUrlSecret, redactForeign } from './runner/redact.js';
 import { createLogger, type LogFormat } from './cli/logging.js';
 import { describeError, err, errorDocument, json } from './cli/output.js';
 import { commands, type Command } from './cli/commands.js';
 import type { GlobalOptions } from './cli/context.js';
+import { displayPath } from './runner/source.js';
+import { straySettings, type ConfigSource, type OptionsShape } from './cli/settings.js';
 
 const CONFIG_FILE = 'pgstrata.json';
+
+/** The config file read, if any, so that a stray key in it can be named. */
+let configSource: ConfigSource | undefined;
 
 function globalOptions(y: Argv) {
   return y
@@ -24,11 +29,15 @@ function globalOptions(y: Argv) {
     .option('allow-drift', { type: 'boolean', describe: 'Run even if applied files changed or vanished', default: false })
     .option('log-level', { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], describe: 'Log detail on stderr', default: 'warn' })
     .option('log-format', { type: 'string', choices: ['pretty', 'json'], describe: 'Log lines for people or for collectors', defaultDescription: 'pretty on a terminal, else json' })
+    // PGSTRATA_DEBUG=1 prints the stack of an unexpected error; declared so that strict parsing accepts it.
+    .option('debug', { type: 'boolean', hidden: true })
     .config('config', `JSON file of options (default ./${CONFIG_FILE} when present)`, (path: string) => {
       try {
-        return JSON.parse(readFileSync(path, 'utf8')) as object;
+        const parsed = JSON.parse(readFileSync(path, 'utf8')) as object;
+        configSource = { file: displayPath(path), keys: parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : [] };
+        return parsed;
       } catch (e) {
-        throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
+        throw new UsageError(`cannot read config file ${path}: ${redactForeign((e as Error).message)}`);
       }
     })
     .default('config', existsSync(CONFIG_FILE) ? CONFIG_FILE : undefined, CONFIG_FILE);
@@ -57,6 +66,13 @@ async function main(argv: string[]): Promise<number> {
       if (typeof a.url === 'string') addUrlSecret(a.url);
       if (process.env.DATABASE_URL) addUrlSecret(process.env.DATABASE_URL);
     })
+    // Before strict validation, which would reject a stray setting without saying where it came from.
+    // (yargs passes itself as the second argument; its types do not say so.)
+    .middleware(((a: { json?: unknown; _: unknown[] }, y: { getOptions(): OptionsShape }) => {
+      asJson = Boolean(a.json);
+      const problems = straySettings(String(a._[0] ?? ''), y.getOptions(), process.env, configSource);
+      if (problems.length > 0) throw new UsageError(problems.join('\n'));
+    }) as never, true)
     .strict()
     .demandCommand(1, 'Name a command; see the list above.')
     .recommendCommands()

@@ -9,7 +9,7 @@ export type { RunnerOptions, RunOptions, RunResult, StepResult } from './runner/
 export type { Engine, EngineCapabilities, EngineKind } from './runner/engines/engine.js';
 export { openEngine, DEFAULT_URL } from './runner/engines/open.js';
 export * from './runner/errors.js';
-export type { Logger } from './runner/logger.js';
+export { silentLogger, stderrLogger, type Logger } from './runner/logger.js';
 
 /** Anything `migrate` can run against. */
 export type Database = string | Engine | object;

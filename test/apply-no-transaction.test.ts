@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { PostgresEngine } from '../src/runner/engines/postgres.js';
 import { MigrationError } from '../src/runner/errors.js';
 import { Runner } from '../src/runner/runner.js';
+import { silentLogger } from '../src/runner/logger.js';
 import { tempSql, type MigrationSpec } from './helpers/migrations.js';
 import { withDatabase, type TestDatabase } from './helpers/postgres.js';
 
@@ -22,7 +23,7 @@ async function run<T>(db: TestDatabase, migrations: MigrationSpec[], fn: (r: Run
   try {
     const engine = await PostgresEngine.connect(db.url);
     try {
-      return await fn(new Runner(engine, { dir: t.dir }));
+      return await fn(new Runner(engine, { dir: t.dir, logger: silentLogger }));
     } finally {
       await engine.close();
     }

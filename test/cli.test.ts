@@ -181,15 +181,100 @@ test('the lock times out with exit 5 and names the holder; passwords never print
   }),
 );
 
-test('a COMMIT inside a file fails loudly and is not recorded', () =>
+test('at the default log level a waiting runner says who holds the lock, when it connected and how long it has been idle', () =>
   withDatabase(async (db) => {
-    const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);', down: 'DROP TABLE b; DROP TABLE a;' }]);
+    const sql = tempSql(linearHistory(1));
+    const holder = new pg.Client({ connectionString: db.url, application_name: 'someone-else' });
+    try {
+      await holder.connect();
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [String(lockKey('public', 'pgstrata_version'))]);
+      const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const [{ at }] = (await db.query<{ at: Date }>('SELECT backend_start AS at FROM pg_stat_activity WHERE pid = $1', [pid])) as [{ at: Date }];
+      for (const format of ['json', 'pretty']) {
+        const r = await runCli(['up', '--url', db.url, '--dir', sql.dir, '--lock-timeout', '1500ms', '--log-format', format]);
+        assert.is(r.status, 5, r.stderr);
+        const waits = r.stderr.split('\n').filter((l) => l.includes('waiting for the migration lock'));
+        assert.is(waits.length, 1, `one line within 1.5 s, not one per poll:\n${r.stderr}`);
+        assert.match(waits[0]!, `waiting for the migration lock held by pid ${pid}, application_name someone-else, from 127.0.0.1, connected at ${at.toISOString()}, idle for `);
+        if (format === 'json') assert.is(JSON.parse(waits[0]!).level, 40, 'logged at warn');
+      }
+    } finally {
+      await holder.end().catch(() => {});
+      sql.remove();
+    }
+  }),
+);
+
+test('nothing to do is said truthfully: a target already applied with revisions pending above it, a down to the current revision', () =>
+  withDatabase(async (db) => {
+    assert.is((await cli(db.url, GENESIS_DIR, 'up', 'd3ea')).status, 0);
+    let r = await cli(db.url, GENESIS_DIR, 'up', '2c');
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, 'Nothing to apply: 2c43863b5e49 is already applied (1 revision pending above it; `up` applies it).\n');
+    r = await cli(db.url, GENESIS_DIR, 'up', 'd3ea', '--json');
+    assert.is(JSON.parse(r.stdout).note, 'Nothing to apply: d3ea4d165475 is already applied (1 revision pending above it; `up` applies it).');
+    r = await cli(db.url, GENESIS_DIR, 'down', 'd3ea');
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, 'Nothing to revert: d3ea4d165475 is the current revision (down to a revision keeps it applied; `down -1` reverts it).\n');
+    r = await cli(db.url, GENESIS_DIR, 'up', 'base');
+    assert.match(r.stdout, 'Nothing to apply: base is where the history starts');
+    assert.is((await cli(db.url, GENESIS_DIR, 'up')).status, 0);
+    r = await cli(db.url, GENESIS_DIR, 'up');
+    assert.is(r.stdout, 'Nothing to apply: the database is at head.\n');
+    r = await cli(db.url, GENESIS_DIR, 'up', '2c');
+    assert.is(r.stdout, 'Nothing to apply: 2c43863b5e49 is already applied, and the database is at head.\n');
+    assert.is((await cli(db.url, GENESIS_DIR, 'down', 'base')).status, 0);
+    r = await cli(db.url, GENESIS_DIR, 'down', 'base');
+    assert.is(r.stdout, 'Nothing to revert: no revision is applied.\n');
+  }),
+);
+
+test('a COMMIT inside a file fails loudly at its own line, after a PL/pgSQL body, and is not recorded', () =>
+  withDatabase(async (db) => {
+    const body = 'CREATE FUNCTION one() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;';
+    const sql = tempSql([{ revision: 'a1', up: `CREATE TABLE a (id int);\n${body}\n  COMMIT;\nCREATE TABLE b (id int);`, down: 'DROP TABLE b; DROP FUNCTION one(); DROP TABLE a;' }]);
     try {
       const r = await cli(db.url, sql.dir, 'up');
       assert.is(r.status, 1);
-      assert.match(r.stderr, /a1_step\.sql:6:1:/);
-      assert.match(r.stderr, /NOT recorded as applied/);
+      assert.match(r.stderr, /a1_step\.sql:11:3: ERROR 25000: the file's COMMIT ended pgstrata's transaction\n/, 'at the COMMIT, not at the END; of the function body');
+      assert.match(r.stderr, 'the statements before it were committed; what ran after it was rolled back; the revision was NOT recorded as applied.');
+      assert.not.match(r.stderr, /42704|migration_ended_the_transaction/);
       assert.equal(await db.query('SELECT revision FROM pgstrata_version'), []);
+      assert.equal(await db.query("SELECT error FROM pgstrata_version_log WHERE revision = 'a1'"), [{ error: '25000' }]);
+      const tables = await db.query<{ t: string }>("SELECT tablename::text AS t FROM pg_tables WHERE tablename IN ('a', 'b')");
+      assert.equal(tables, [{ t: 'a' }], 'what the report says: a committed, b rolled back');
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('a statement failing after the file\'s COMMIT: the report names the COMMIT and keeps the error as its detail', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);\nCOMMIT;\nSELECT nosuchcolumn FROM a;\nROLLBACK;', down: 'DROP TABLE a;' }]);
+    try {
+      const r = await cli(db.url, sql.dir, 'up');
+      assert.is(r.status, 1);
+      assert.match(r.stderr, /a1_step\.sql:6:1: ERROR 25000: the file's COMMIT ended pgstrata's transaction\n  DETAIL: Then, at \S*a1_step\.sql:7:8: ERROR 42703: column "nosuchcolumn" does not exist\n/);
+      assert.match(r.stderr, 'the statements before it were committed', 'the ROLLBACK after the failing statement never ran');
+      assert.equal(await db.query("SELECT error FROM pgstrata_version_log WHERE revision = 'a1'"), [{ error: '25000' }]);
+    } finally {
+      sql.remove();
+    }
+  }),
+);
+
+test('a statement_timeout firing in a down file points at the up file whose header sets it', () =>
+  withDatabase(async (db) => {
+    const sql = tempSql([{ revision: 'a1', header: ['statement_timeout: 300ms'], up: 'CREATE TABLE a (id int);', down: 'SELECT pg_sleep(5);\nDROP TABLE a;' }]);
+    try {
+      assert.is((await cli(db.url, sql.dir, 'up')).status, 0);
+      const r = await cli(db.url, sql.dir, 'down');
+      assert.is(r.status, 1, r.stderr);
+      assert.match(r.stderr, /error: down a1 failed\n\S*down\/a1_step\.sql: ERROR 57014: canceling statement due to statement timeout\n/);
+      assert.match(r.stderr, /HINT: The header of \S*up\/a1_step\.sql sets statement_timeout: 300ms, which applies to its down too;/);
+      assert.not.match(r.stderr, /header of \S*down\//);
+      assert.equal(await db.query('SELECT revision FROM pgstrata_version'), [{ revision: 'a1' }], 'rolled back: still applied');
     } finally {
       sql.remove();
     }

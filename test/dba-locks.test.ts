@@ -168,7 +168,7 @@ test('a waiting runner shows as polling at every moment, also while it reports w
       await holder.query(`SELECT pg_advisory_lock(${KEY})`);
       const [{ pid: runnerPid }] = (await runner.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
       const waits: number[] = [];
-      const logger = { ...silentLogger, info: (obj: object) => void ((obj as { event?: string }).event === 'lock-wait' && waits.push((obj as { holder: { pid: number } | null }).holder?.pid ?? -1)) };
+      const logger = { ...silentLogger, warn: (obj: object) => void ((obj as { event?: string }).event === 'lock-wait' && waits.push((obj as { holder: { pid: number } | null }).holder?.pid ?? -1)) };
       // reportEveryMs 0: the runner says who holds the lock after every poll. Were that a statement of
       // its own, `locks` would not see the runner polling while it ran, nor until the next poll.
       let settled = false;

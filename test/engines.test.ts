@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Runner } from '../src/runner/runner.js';
 import { MigrationError, DriftError } from '../src/runner/errors.js';
-import type { Logger } from '../src/runner/logger.js';
+import { silentLogger, type Logger } from '../src/runner/logger.js';
 import { columnSnapshot, genesisRows, harnesses, tableNames, type OpenEngine } from './helpers/engines.js';
 import { GENESIS_DIR, tempSql } from './helpers/migrations.js';
 
@@ -27,7 +27,7 @@ for (const h of harnesses) {
 
   t('Genesis goes up on a populated database, keeps every row and fills users.name', () =>
     using(async ({ engine, schema }) => {
-      const runner = new Runner(engine, { dir: GENESIS_DIR, schema });
+      const runner = new Runner(engine, { dir: GENESIS_DIR, schema, logger: silentLogger });
       await runner.up('2c43863b5e49');
       await engine.exec(genesisRows());
       const result = await runner.up();
@@ -47,7 +47,7 @@ for (const h of harnesses) {
 
   t('down to base leaves only the version tables; up again gives the same columns', () =>
     using(async ({ engine, schema }) => {
-      const runner = new Runner(engine, { dir: GENESIS_DIR, schema });
+      const runner = new Runner(engine, { dir: GENESIS_DIR, schema, logger: silentLogger });
       await runner.up();
       const first = await columnSnapshot(engine, schema);
       assert.ok(first.some((c) => c.startsWith('users.name ')), first.join(', '));
@@ -66,7 +66,7 @@ for (const h of harnesses) {
         { revision: 'b2', parents: ['a1'], message: 'second', up: 'CREATE TABLE b (id int);', down: 'DROP TABLE b;' },
       ]);
       try {
-        const runner = new Runner(engine, { dir: sql.dir, schema });
+        const runner = new Runner(engine, { dir: sql.dir, schema, logger: silentLogger });
         await runner.up();
         await runner.down();
         const rows = await engine.query<{ revision: string; down_revision: string[]; message: string; up_sql: string; down_sql: string; checksum: string }>(
@@ -122,13 +122,16 @@ for (const h of harnesses) {
     using(async ({ engine, schema }) => {
       const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE early (id int);\nCOMMIT;\nCREATE TABLE late (id int);', down: 'DROP TABLE late; DROP TABLE early;' }]);
       try {
-        const runner = new Runner(engine, { dir: sql.dir, schema });
+        const runner = new Runner(engine, { dir: sql.dir, schema, logger: silentLogger });
         const e = await runner.up().then(() => undefined, (err: unknown) => err);
         const applied = await engine.query<{ revision: string }>(`SELECT revision FROM "${schema}".pgstrata_version`);
         if (engine.capabilities.transactionalDdl) {
           assert.ok(e instanceof MigrationError, String(e));
-          assert.match(e.outcome, /ended pgstrata's transaction/);
+          assert.match(e.outcome, /the statements before it were committed; what ran after it was rolled back; the revision was NOT recorded as applied/);
           assert.is(e.location.line, 6, 'points at the COMMIT');
+          assert.equal(e.db, { sqlstate: '25000', message: "the file's COMMIT ended pgstrata's transaction" });
+          const [failure] = await engine.query<{ error: string }>(`SELECT error FROM "${schema}".pgstrata_version_log WHERE revision = 'a1'`);
+          assert.is(failure!.error, '25000', 'the log records invalid_transaction_state, not the guard\'s 42704');
           assert.equal(applied, [], 'never recorded as applied');
           const tables = await tableNames(engine, schema);
           assert.ok(tables.includes('early') && !tables.includes('late'), 'before the COMMIT committed, after it rolled back');
@@ -147,14 +150,14 @@ for (const h of harnesses) {
     using(async ({ engine, schema }) => {
       const sql = tempSql([{ revision: 'a1', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' }]);
       try {
-        await new Runner(engine, { dir: sql.dir, schema }).up();
+        await new Runner(engine, { dir: sql.dir, schema, logger: silentLogger }).up();
         sql.write({ revision: 'a1', up: 'CREATE TABLE a (id bigint);', down: 'DROP TABLE a;' });
-        const drift = await new Runner(engine, { dir: sql.dir, schema }).up().then(() => undefined, (e: unknown) => e);
+        const drift = await new Runner(engine, { dir: sql.dir, schema, logger: silentLogger }).up().then(() => undefined, (e: unknown) => e);
         assert.ok(drift instanceof DriftError);
         assert.equal(drift.items.map((d) => [d.revision, d.kind]), [['a1', 'changed']]);
         const empty = tempSql([]);
         try {
-          const down = await new Runner(engine, { dir: empty.dir, schema }).down();
+          const down = await new Runner(engine, { dir: empty.dir, schema, logger: silentLogger }).down();
           assert.equal(down.steps.map((s) => s.revision), ['a1']);
           assert.not.ok((await tableNames(engine, schema)).includes('a'));
         } finally {

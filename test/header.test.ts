@@ -8,7 +8,7 @@ test('parses every key of a full header', () => {
     'f.sql',
   );
   assert.equal(problems, []);
-  assert.equal(header, { revision: 'abc123', parents: ['p1', 'p2'], message: 'merge things', transactional: false, lockTimeout: '5s', statementTimeout: '2min', irreversible: false });
+  assert.equal(header, { revision: 'abc123', parents: ['p1', 'p2'], parentsLine: 2, message: 'merge things', transactional: false, lockTimeout: '5s', statementTimeout: '2min', irreversible: false });
 });
 
 test('down_revision none is a root; down: irreversible is read', () => {

@@ -33,7 +33,7 @@ const targetArg = (fallback: string, describe: string) => (y: Argv) => y.positio
 
 function printRun(opts: GlobalOptions, result: RunResult, verb: string, nothing: string): void {
   if (opts.json) json({ ok: true, ...result });
-  else out(runSummary(verb, result, nothing));
+  else out(runSummary(verb, result, result.note ?? nothing));
 }
 
 /** --sql, --from and --resume, shared by up and down. */
@@ -76,7 +76,7 @@ const coreCommands: Command[] = [
       if (a.sql) return printScript(a, opts, logger, 'up');
       checkOnlineOptions(a);
       const result = await withRunner(opts, logger, (r) => r.up(a.target as string, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
-      printRun(opts, result, 'apply', 'Nothing to apply: the database is at head.');
+      printRun(opts, result, 'apply', 'Nothing to apply.');
     },
   },
   {
@@ -94,7 +94,7 @@ const coreCommands: Command[] = [
       checkOnlineOptions(a);
       const target = a.target as string | undefined;
       const result = await withRunner(opts, logger, (r) => r.down(target, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
-      printRun(opts, result, 'revert', 'Nothing to revert: no revision is applied.');
+      printRun(opts, result, 'revert', 'Nothing to revert.');
     },
   },
   {

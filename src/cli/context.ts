@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { AbsentDatabase } from '../runner/engines/absent.js';
 import { DEFAULT_DIR, openEngine } from '../runner/engines/open.js';
 import { ConnectError } from '../runner/errors.js';
+import { redactForeign } from '../runner/redact.js';
 import { NO_DATABASE } from '../runner/offline.js';
 import { Runner } from '../runner/runner.js';
 import { loadDraftHistory, warnAboutEmpty } from '../runner/drafts.js';
@@ -58,7 +59,7 @@ export async function withRunner<T>(opts: GlobalOptions, logger: Logger, fn: (ru
       onDirectoryWait: () => logger.warn({ event: 'directory-wait' }, 'another pgstrata process has this PGlite directory open; waiting'),
     }).catch((e: unknown) => {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code && /^E[A-Z]+$/.test(code)) throw new ConnectError(`cannot connect: ${(e as Error).message}`, { cause: e });
+      if (code && /^E[A-Z]+$/.test(code)) throw new ConnectError(`cannot connect: ${redactForeign((e as Error).message)}`, { cause: e });
       throw e;
     }));
   logger.debug({ event: 'connected', database: engine.description }, `connected to ${engine.description}`);

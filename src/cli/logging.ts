@@ -1,10 +1,11 @@
-// pino on stderr, synchronously (no transport thread), every line passed through the redactor
-// so no password reaches a log. pino itself is loaded on the first line that passes the level,
-// and pino-pretty on the first pretty line: a quiet run pays for neither.
+// pino on stderr, synchronously (no transport thread). Every event is redacted before pino
+// serialises it, so no password reaches a log and a JSON line stays JSON. pino itself is loaded
+// on the first line that passes the level, and pino-pretty on the first pretty line: a quiet run
+// pays for neither.
 import { createRequire } from 'node:module';
 import type { Logger as Pino, LevelWithSilent } from 'pino';
 import type { Logger } from '../runner/logger.js';
-import { redact } from '../runner/redact.js';
+import { redactForeign, redactText, redactValue } from '../runner/redact.js';
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -15,16 +16,15 @@ function destination(format: LogFormat) {
   let pretty: ((line: string) => string) | undefined;
   return {
     write(line: string) {
-      const safe = redact(line);
       if (format === 'json') {
-        process.stderr.write(safe);
+        process.stderr.write(line);
         return;
       }
       if (!pretty) {
         const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
         pretty = prettyFactory({ colorize: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,event', singleLine: true });
       }
-      process.stderr.write(pretty(safe));
+      process.stderr.write(pretty(line));
     },
   };
 }
@@ -40,7 +40,12 @@ export function createLogger(level: string, format: LogFormat): Logger {
     return pino;
   };
   const at = (name: 'debug' | 'info' | 'warn' | 'error') => (obj: object, msg?: string) => {
-    if (LEVELS[name]! >= threshold) get()[name](obj, msg);
+    if (LEVELS[name]! >= threshold) get()[name](redactEvent(obj), msg === undefined ? undefined : redactText(msg));
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** By convention an event's `error` (or `err`) field carries a message from outside (driver, server); the rest is pgstrata's own. */
+function redactEvent(obj: object): object {
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactValue(v, k === 'error' || k === 'err' ? redactForeign : redactText)]));
 }

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../runner/errors.js';
 import { resolve, type ResolveResult } from '../runner/resolve.js';
 import { lockKey } from '../runner/lock.js';
+import { humanDuration } from '../runner/elapsed.js';
 import { AbsentDatabase } from '../runner/engines/absent.js';
 import { lockSessions, releaseStale, type LockSession, type Released } from '../runner/locks.js';
 import { parseDuration } from './duration.js';
@@ -83,15 +84,6 @@ function releasedLine(r: Released): string {
   const idle = `idle for ${humanDuration(r.terminated.inStateMs ?? 0)}`;
   if (r.dryRun) return `Would terminate ${who(r.terminated)} (${idle}): it passes every check. Dry run: nothing was terminated; the lock stays held.`;
   return `Terminated ${who(r.terminated)} (${idle}); the migration lock is free.`;
-}
-
-/** "850 ms", "42 s", "3 min 4 s", "2 h 5 min". */
-function humanDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-  return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
 }
 
 const who = (s: LockSession) => `pid ${s.pid} ${s.applicationName || '(no application_name)'}${s.clientAddr ? ` from ${s.clientAddr}` : ''}`;

@@ -1,20 +1,21 @@
 // Everything the CLI prints. Results go to stdout (one JSON document with --json), errors to
-// stderr; every line passes the redactor, so a password cannot slip out through a message.
+// stderr; every line passes the redactor, so a password cannot slip out through a message, and a
+// --json document is redacted value by value before it is serialised, so it always parses.
 import { DirtyError, DriftError, MigrationError, SourceError, isPgstrataError, type Problem } from '../runner/errors.js';
-import { redact } from '../runner/redact.js';
+import { redactForeign, redactText, redactValue } from '../runner/redact.js';
 import type { RunResult, StepResult } from '../runner/runner.js';
 import type { NewRevision } from '../runner/scaffold.js';
 
 export function out(text: string): void {
-  process.stdout.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+  process.stdout.write(redactText(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 export function err(text: string): void {
-  process.stderr.write(redact(text.endsWith('\n') ? text : `${text}\n`));
+  process.stderr.write(redactText(text.endsWith('\n') ? text : `${text}\n`));
 }
 
 export function json(value: unknown): void {
-  out(JSON.stringify(value, null, 2));
+  process.stdout.write(`${JSON.stringify(redactValue(value), null, 2)}\n`);
 }
 
 export function stepLine(s: StepResult): string {
@@ -80,15 +81,20 @@ export function describeError(e: unknown): string {
   }
   if (e instanceof DirtyError) return `error: ${e.message}\n${e.hint}`;
   if (isPgstrataError(e)) return `error: ${e.message}`;
-  return `error: ${e instanceof Error ? e.message : String(e)}`;
+  return `error: ${foreignMessage(e)}`;
 }
 
 /** The machine-readable form of a failure, for --json. */
 export function errorDocument(e: unknown): Record<string, unknown> {
-  const base = { ok: false, code: isPgstrataError(e) ? e.code : 'internal', message: e instanceof Error ? e.message : String(e) };
+  const base = { ok: false, code: isPgstrataError(e) ? e.code : 'internal', message: isPgstrataError(e) ? e.message : foreignMessage(e) };
   if (e instanceof MigrationError) return { ...base, revision: e.revision, direction: e.direction, location: e.location, database: e.db, outcome: e.outcome, ...(e.partial ? { partial: e.partial } : {}) };
   if (e instanceof DirtyError) return { ...base, dirty: e.dirty, hint: e.hint };
   if (e instanceof SourceError) return { ...base, problems: e.problems };
   if (e instanceof DriftError) return { ...base, drift: e.items };
   return base;
+}
+
+/** An error pgstrata did not make (a driver's, Node's): its text may quote a password. */
+function foreignMessage(e: unknown): string {
+  return redactForeign(e instanceof Error ? e.message : String(e));
 }

@@ -2,13 +2,13 @@
 //   BEGIN; SET LOCAL <mark and timeouts>; <file SQL>; <guarded bookkeeping>; COMMIT;
 // so the migration and its version row commit or vanish together. The guard fails when the
 // file's own COMMIT or ROLLBACK ended the transaction, so such a file is never recorded.
-import { MigrationError, type SqlLocation } from './errors.js';
+import { MigrationError } from './errors.js';
 import { locate, toDbError, type RawDbError } from './pgerror.js';
 import { quoteLiteral } from './sqlstring.js';
 import { settings, writeFailure, type StepContext, type StepScript } from './steps.js';
 import { Store } from './store.js';
-import { lineAtIndex } from './text.js';
 import { runPartial, type Resume } from './applypartial.js';
+import { ENDED_SQLSTATE, endedReport } from './txcontrol.js';
 
 const MARK = 'pgstrata.step';
 const ENDED = 'pgstrata.migration_ended_the_transaction';
@@ -57,10 +57,14 @@ export async function runStep(ctx: StepContext, step: StepScript, resume?: Resum
       }
       const status = engine.transactionStatus();
       await engine.exec('ROLLBACK').catch(() => {});
-      const ended = err.message.includes(ENDED) || status === 'idle';
+      const guardFired = err.message.includes(ENDED);
+      if (guardFired || status === 'idle') {
+        const report = await endedReport(step.file, step.sql, err, guardFired ? undefined : locate(err, { file: step.file, text: step.sql, offset }));
+        await writeFailure(ctx, step, elapsed(), { ...err, sqlstate: ENDED_SQLSTATE });
+        throw new MigrationError(step.revision, step.direction, report.location, report.db, report.outcome, { cause: e });
+      }
       await writeFailure(ctx, step, elapsed(), err);
-      const location = ended ? transactionControlLine(step) : locate(err, { file: step.file, text: step.sql, offset });
-      throw new MigrationError(step.revision, step.direction, location, err, ended ? ENDED_OUTCOME : 'rolled back: nothing from this migration was applied', { cause: e });
+      throw new MigrationError(step.revision, step.direction, locate(err, { file: step.file, text: step.sql, offset }), err, 'rolled back: nothing from this migration was applied', { cause: e });
     }
   }
 
@@ -93,23 +97,16 @@ function lostOutcome(revision: string, lost: 'server' | 'unknown'): string {
   return `the connection was lost before the server confirmed the COMMIT. PostgreSQL rolls back a transaction whose session ends, and the version row commits together with the migration: \`pgstrata status\` shows ${revision} as applied if and only if it committed. Run up again to continue`;
 }
 
-/** PostgreSQL names the timeout but not who set it: point at the header line that did. */
+/** PostgreSQL names the timeout but not who set it: point at the header that did (a down's is its up file's). */
 function explainTimeout(err: RawDbError, step: StepScript): RawDbError {
   if (err.hint) return err;
+  const header = `The header of ${step.timeoutsFrom ?? step.file}`;
+  const scope = step.direction === 'down' ? ', which applies to its down too' : '';
   if (err.sqlstate === '57014' && /statement timeout/.test(err.message) && step.statementTimeout) {
-    return { ...err, hint: `The header of ${step.file} sets statement_timeout: ${step.statementTimeout}; raise it or make the migration faster.` };
+    return { ...err, hint: `${header} sets statement_timeout: ${step.statementTimeout}${scope}; raise it or make the migration faster.` };
   }
   if (err.sqlstate === '55P03' && /lock timeout/.test(err.message) && step.lockTimeout) {
-    return { ...err, hint: `The header of ${step.file} sets lock_timeout: ${step.lockTimeout}; another session held a conflicting lock for longer. Run again when it is gone, or raise the timeout.` };
+    return { ...err, hint: `${header} sets lock_timeout: ${step.lockTimeout}${scope}; another session held a conflicting lock for longer. Run again when it is gone, or raise the timeout.` };
   }
   return err;
-}
-
-const ENDED_OUTCOME =
-  "the file ended pgstrata's transaction itself (COMMIT or ROLLBACK inside it): what ran before that point may be committed, and the revision was NOT recorded as applied. Check the database, remove the transaction control from the file (or mark it `-- transaction: none`), then run up again";
-
-/** Points at the file's first COMMIT/ROLLBACK/END when the transaction was ended from inside. */
-function transactionControlLine(step: StepScript): SqlLocation {
-  const m = /^[ \t]*(COMMIT|ROLLBACK|END)\b(?![ \t]+(?:IF|LOOP|CASE))(?![ \t]+TO\b)/im.exec(step.sql);
-  return m ? { file: step.file, line: lineAtIndex(step.sql, m.index), column: m[0].length - m[1]!.length + 1 } : { file: step.file };
 }

@@ -3,7 +3,6 @@
 // migration must never be applied. The read-only and scaffolding commands (status, current,
 // history, heads, branches, graph, new, merge) load such a history anyway, so that the branch
 // workflow works while files are half-written; they warn, and status marks those revisions.
-import { SourceError } from './errors.js';
 import { historyOf, type History } from './history.js';
 import type { Logger } from './logger.js';
 import { inspectDown, scanSource } from './source.js';
@@ -16,9 +15,9 @@ const EMPTY = 'empty-migration';
  * throws (with the empty files listed too, since the command stops anyway).
  */
 export function loadDraftHistory(dir: string): History {
-  const { migrations, problems } = scanSource(dir);
-  if (problems.some((p) => p.code !== EMPTY)) throw new SourceError(problems);
-  const history = historyOf(dir, migrations);
+  const scan = scanSource(dir);
+  const history = historyOf(dir, scan, (p) => p.code === EMPTY);
+  const { migrations, problems } = scan;
   const empty = new Map<string, string[]>();
   const add = (revision: string, file: string) => empty.set(revision, [...(empty.get(revision) ?? []), file]);
   const emptyUp = new Set(problems.map((p) => p.file));

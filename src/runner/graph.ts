@@ -5,6 +5,13 @@ import { StringMinHeap } from './heap.js';
 export interface GraphNode {
   revision: string;
   parents: string[];
+  /** Where the parents are declared (the `down_revision` header line), for problems. */
+  parentsLine?: number;
+}
+
+export interface BuildOptions {
+  /** Revisions whose files were rejected for problems of their own: naming one as a parent is not reported again. */
+  rejected?: ReadonlySet<string>;
 }
 
 export class RevisionGraph {
@@ -21,10 +28,10 @@ export class RevisionGraph {
   }
 
   /**
-   * Builds the graph, or reports every dangling parent and cycle. `fileOf` names the file a
-   * problem belongs to.
+   * Builds the graph, or reports every dangling parent and every cycle, both in one go. `fileOf`
+   * names the file a problem belongs to.
    */
-  static build(nodes: GraphNode[], fileOf: (revision: string) => string): { graph?: RevisionGraph; problems: Problem[] } {
+  static build(nodes: GraphNode[], fileOf: (revision: string) => string, options: BuildOptions = {}): { graph?: RevisionGraph; problems: Problem[] } {
     const problems: Problem[] = [];
     // The maps the graph keeps are built once and also drive the topological sort.
     const parentMap = new Map<string, string[]>();
@@ -33,22 +40,30 @@ export class RevisionGraph {
       parentMap.set(n.revision, n.parents);
       childMap.set(n.revision, []);
     }
+    let dangling = false;
     for (const n of nodes) {
       for (const p of n.parents) {
         const c = childMap.get(p);
-        if (c) c.push(n.revision);
-        else problems.push({ file: fileOf(n.revision), message: `down_revision names ${p}, which no up file defines`, hint: 'Fix the id (see `pgstrata history`), or restore the missing revision\'s files.' });
+        if (c) {
+          c.push(n.revision);
+          continue;
+        }
+        dangling = true;
+        if (options.rejected?.has(p)) continue;
+        const line = n.parentsLine === undefined ? {} : { line: n.parentsLine };
+        problems.push({ file: fileOf(n.revision), ...line, message: `down_revision names ${p}, which no up file defines`, hint: 'Fix the id (see `pgstrata history`), or restore the missing revision\'s files.' });
       }
     }
-    if (problems.length > 0) return { problems };
-    const order = topologicalOrder(parentMap, childMap);
+    // Cycles are looked for among the known parents, so a dangling parent does not hide them.
+    const known = dangling ? new Map([...parentMap].map(([r, ps]) => [r, ps.filter((p) => parentMap.has(p))])) : parentMap;
+    const order = topologicalOrder(known, childMap);
     if (order.length < nodes.length) {
-      for (const cycle of findCycles(nodes, new Set(order))) {
+      for (const cycle of findCycles(known, new Set(order))) {
         const path = [...cycle, cycle[0]].join(' -> ');
         for (const r of cycle) problems.push({ file: fileOf(r), message: `revision ${r} is part of a cycle: ${path}`, hint: 'A revision cannot descend from itself; fix the down_revision of one of these files.' });
       }
-      return { problems };
     }
+    if (dangling || problems.length > 0) return { problems };
     return { graph: new RevisionGraph(parentMap, childMap, order), problems };
   }
 
@@ -130,8 +145,8 @@ function topologicalOrder(parentMap: Map<string, string[]>, childMap: Map<string
 }
 
 /** Each distinct cycle among the revisions Kahn's algorithm could not order, smallest id first. */
-function findCycles(nodes: GraphNode[], ordered: Set<string>): string[][] {
-  const parents = new Map(nodes.map((n) => [n.revision, n.parents.filter((p) => !ordered.has(p))]));
+function findCycles(parentMap: Map<string, string[]>, ordered: Set<string>): string[][] {
+  const parents = new Map([...parentMap].map(([r, ps]) => [r, ps.filter((p) => !ordered.has(p))]));
   const done = new Set<string>();
   const cycles: string[][] = [];
   for (const start of [...parents.keys()].filter((r) => !ordered.has(r)).sort()) {

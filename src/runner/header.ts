@@ -7,6 +7,8 @@ export interface UpHeader {
   revision?: string;
   /** Parents; empty for a root (`down_revision: none`), undefined when the key is missing. */
   parents?: string[];
+  /** The line of the `down_revision` header, so that a problem with a parent can point at it. */
+  parentsLine?: number;
   message?: string;
   /** false for `transaction: none`. */
   transactional: boolean;
@@ -97,6 +99,7 @@ export function parseUpHeader(text: string, file: string): { header: UpHeader; p
         break;
       case 'down_revision':
         header.parents = parseParents(value, line, bad);
+        header.parentsLine = line;
         break;
       case 'message':
         header.message = value;

@@ -1,9 +1,9 @@
 // The migration files as a validated graph, optionally widened with revisions that only the
 // database still knows (applied on another branch, files since removed).
-import { DriftError, SourceError, type DriftItem } from './errors.js';
+import { DriftError, SourceError, type DriftItem, type Problem } from './errors.js';
 import { RevisionGraph } from './graph.js';
 import { join } from 'node:path';
-import { displayPath, readSource, type Migration } from './source.js';
+import { displayPath, scanSource, type Migration, type ScannedSource } from './source.js';
 import type { AppliedMark, AppliedRow } from './store.js';
 
 export interface History {
@@ -20,14 +20,21 @@ export interface History {
 
 /** Reads and validates the whole directory; every problem is reported in one SourceError. */
 export function loadHistory(dir: string): History {
-  return historyOf(dir, readSource(dir));
+  return historyOf(dir, scanSource(dir));
 }
 
-/** The validated graph of `list`; a dangling parent or a cycle is a SourceError. */
-export function historyOf(dir: string, list: Migration[]): History {
-  const migrations = new Map(list.map((m) => [m.revision, m]));
-  const { graph, problems } = RevisionGraph.build(list, (r) => migrations.get(r)!.upFile);
-  if (!graph) throw new SourceError(problems);
+/**
+ * The validated graph of what scanSource found. The graph of the files that parsed is checked
+ * even when others did not, so that one run reports unknown parents and cycles together with
+ * the file problems; every problem not `tolerated` (drafts.ts tolerates empty files) is one
+ * SourceError.
+ */
+export function historyOf(dir: string, scan: ScannedSource, tolerated: (p: Problem) => boolean = () => false): History {
+  const migrations = new Map(scan.migrations.map((m) => [m.revision, m]));
+  const built = RevisionGraph.build(scan.migrations, (r) => migrations.get(r)!.upFile, { rejected: scan.rejectedRevisions });
+  const problems = [...scan.problems, ...built.problems];
+  const graph = built.graph;
+  if (!graph || problems.some((p) => !tolerated(p))) throw new SourceError(problems);
   return { migrations, graph, upDir: displayPath(join(dir, 'up')) };
 }
 

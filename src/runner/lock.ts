@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Engine } from './engines/engine.js';
 import { LockTimeoutError, SessionPoolingError } from './errors.js';
+import { humanDuration } from './elapsed.js';
 import type { Logger } from './logger.js';
 
 export interface LockHolder {
@@ -13,7 +14,10 @@ export interface LockHolder {
   applicationName: string;
   clientAddr: string | null;
   state: string | null;
+  /** When the holder's backend connected (pg_stat_activity.backend_start): not when it took the lock, which PostgreSQL does not record. */
   since: Date | null;
+  /** How long it has been in `state`, by the server's clock. */
+  inStateMs: number | null;
   query: string | null;
 }
 
@@ -42,14 +46,16 @@ interface HolderRow {
   client_addr: string | null;
   state: string | null;
   backend_start: Date | null;
+  in_state_ms: string | number | null;
   query: string | null;
 }
 
-const HOLDER_COLUMNS = 'a.pid, a.application_name, a.client_addr::text AS client_addr, a.state, a.backend_start, a.query';
+const HOLDER_COLUMNS = 'a.pid, a.application_name, pg_catalog.host(a.client_addr) AS client_addr, a.state, a.backend_start, (extract(epoch from now() - a.state_change) * 1000)::bigint AS in_state_ms, a.query';
 
 function holderOf(r: HolderRow | undefined): LockHolder | undefined {
   if (!r || r.pid === null) return undefined;
-  return { pid: r.pid, applicationName: r.application_name ?? '', clientAddr: r.client_addr, state: r.state, since: r.backend_start, query: r.query };
+  const inStateMs = r.in_state_ms === null || r.in_state_ms === undefined ? null : Number(r.in_state_ms);
+  return { pid: r.pid, applicationName: r.application_name ?? '', clientAddr: r.client_addr, state: r.state, since: r.backend_start, inStateMs, query: r.query };
 }
 
 /** pg_locks rows (alias l) of the granted lock on `key`. Its halves are numbers, inlined. */
@@ -77,8 +83,8 @@ export function describeHolder(h: LockHolder | undefined): string {
   const parts = [`pid ${h.pid}`];
   if (h.applicationName) parts.push(`application_name ${h.applicationName}`);
   if (h.clientAddr) parts.push(`from ${h.clientAddr}`);
-  if (h.state) parts.push(`state ${h.state}`);
-  if (h.since) parts.push(`connected since ${h.since.toISOString()}`);
+  if (h.since) parts.push(`connected at ${h.since.toISOString()}`);
+  if (h.state) parts.push(h.inStateMs === null ? h.state : `${h.state} for ${humanDuration(h.inStateMs)}`);
   return parts.join(', ');
 }
 
@@ -86,7 +92,7 @@ export interface AcquireOptions {
   key: bigint;
   timeoutMs: number;
   logger: Logger;
-  /** How often to repeat the "still waiting" line. */
+  /** How often to repeat the "still waiting" line (default 30 s). */
   reportEveryMs?: number;
 }
 
@@ -98,7 +104,7 @@ export interface AcquireOptions {
  * for: `pgstrata locks` tells this project's waiters from another's. When the lock is taken,
  * the same statement says who holds it: a waiting runner sends no other statement, so
  * `pgstrata locks` sees it polling at every moment, not only between two look-ups of the holder.
- * At about 850 bytes for any key, the text fits pg_stat_activity's default 1 kB (a longer one is
+ * At about 930 bytes for any key, the text fits pg_stat_activity's default 1 kB (a longer one is
  * truncated there, and `locks` compares it whole).
  */
 export function pollQuery(key: bigint): string {
@@ -111,7 +117,7 @@ export function pollQuery(key: bigint): string {
 /** Polls until the lock is ours or the timeout passes (LockTimeoutError). */
 export async function acquireLock(engine: Engine, options: AcquireOptions): Promise<HeldLock> {
   const { key, timeoutMs, logger } = options;
-  const reportEvery = options.reportEveryMs ?? 10_000;
+  const reportEvery = options.reportEveryMs ?? 30_000;
   const started = Date.now();
   const keyParam = String(key);
   let delay = 10;
@@ -144,7 +150,8 @@ export async function acquireLock(engine: Engine, options: AcquireOptions): Prom
       throw new LockTimeoutError(`could not take the migration lock within ${timeoutMs} ms: it is held by ${describeHolder(holder)}. Wait for that run to finish, or raise --lock-timeout.`);
     }
     if (elapsed >= nextReport) {
-      logger.info({ event: 'lock-wait', holder: holder ?? null, waitedMs: elapsed }, `waiting for the migration lock held by ${describeHolder(holder)}`);
+      // At warn, the default level: a deploy that waits minutes for another runner must say so.
+      logger.warn({ event: 'lock-wait', holder: holder ?? null, waitedMs: elapsed }, `waiting for the migration lock held by ${describeHolder(holder)}${elapsed >= 1000 ? ` (waited ${humanDuration(elapsed)} so far)` : ''}`);
       nextReport = elapsed + reportEvery;
     }
     // Jittered back-off: runners started together do not poll in lock-step.

@@ -3,6 +3,7 @@
 // carry `internalPosition` into `internalQuery`, or only a `where` line such as
 // "PL/pgSQL function inline_code_block line 3 at SQL statement".
 import type { DatabaseErrorFields, SqlLocation } from './errors.js';
+import { redactForeign } from './redact.js';
 import { codePointLength, lineAtIndex, lineColumnAtCodePoint } from './text.js';
 
 export interface RawDbError extends DatabaseErrorFields {
@@ -23,18 +24,26 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
-/** The fields of a node-postgres, PGlite or pg-mem error, normalised. */
+function foreign(v: unknown): string | undefined {
+  const s = str(v);
+  return s === undefined ? undefined : redactForeign(s);
+}
+
+/**
+ * The fields of a node-postgres, PGlite or pg-mem error, normalised. The texts people read are
+ * redacted here, once, since they go on to stderr, --json and the version table's journal.
+ */
 export function toDbError(e: unknown): RawDbError {
   const o = (e ?? {}) as Record<string, unknown>;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = redactForeign(e instanceof Error ? e.message : String(e));
   const out: RawDbError = { message: message.split('\n')[0] ?? message };
   const set = <K extends keyof RawDbError>(k: K, v: RawDbError[K] | undefined) => {
     if (v !== undefined) out[k] = v;
   };
   set('sqlstate', typeof o.code === 'string' && /^[0-9A-Z]{5}$/.test(o.code) ? o.code : undefined);
-  set('detail', str(o.detail));
-  set('hint', str(o.hint));
-  set('where', str(o.where));
+  set('detail', foreign(o.detail));
+  set('hint', foreign(o.hint));
+  set('where', foreign(o.where));
   set('position', num(o.position));
   set('internalPosition', num(o.internalPosition));
   set('internalQuery', str(o.internalQuery));

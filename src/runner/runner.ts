@@ -5,8 +5,9 @@ import { checkResumable, refuseDirty, resumeSteps, type PlannedStep } from './di
 import type { Engine } from './engines/engine.js';
 import type { RevisionGraph } from './graph.js';
 import { assertNoDrift, fileOf, findDrift, graphWithApplied, loadHistory, type History } from './history.js';
+import { nothingToApply, nothingToRevert } from './idle.js';
 import { acquireLock, lockKey } from './lock.js';
-import { silentLogger, type Logger } from './logger.js';
+import { stderrLogger, type Logger } from './logger.js';
 import { planDown, planUp } from './plan.js';
 import { prepareScripts } from './prepare.js';
 import { splitRows, Store, type AppliedMark, type AppliedRow } from './store.js';
@@ -20,6 +21,7 @@ export interface RunnerOptions {
   lockTimeoutMs?: number;
   /** Run even though applied files changed or vanished. */
   allowDrift?: boolean;
+  /** Default: warnings and errors on stderr, one line each (stderrLogger); silentLogger silences them. */
   logger?: Logger;
 }
 
@@ -39,6 +41,8 @@ export interface StepResult {
 export interface RunResult {
   steps: StepResult[];
   dryRun: boolean;
+  /** Set by up and down when there was nothing to do: why, in a sentence ("Nothing to apply: …"). */
+  note?: string;
 }
 
 export interface RunOptions {
@@ -71,7 +75,7 @@ export class Runner {
   constructor(readonly engine: Engine, options: RunnerOptions = {}) {
     this.dir = options.dir ?? './sql';
     this.store = new Store(engine, { schema: options.schema ?? 'public', table: options.table ?? 'pgstrata_version' });
-    this.logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? stderrLogger;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 5 * 60_000;
     this.allowDrift = options.allowDrift ?? false;
   }
@@ -91,7 +95,8 @@ export class Runner {
       }
       const done = resumed.length === 0 ? s.appliedSet : new Set([...s.appliedSet, ...resumed.map((r) => r.revision)]);
       const steps = planUp(s.graph, done, target, (r) => fileOf(history, r));
-      return this.execute(s, [...resumed, ...steps], options);
+      const result = await this.execute(s, [...resumed, ...steps], options);
+      return result.steps.length > 0 ? result : { ...result, note: nothingToApply(s.graph, done, target) };
     });
   }
 
@@ -101,8 +106,10 @@ export class Runner {
     return this.session(history, !options.dryRun, async (s) => {
       const resumed = this.resumeOrRefuse(s, 'down', options);
       // `down --resume` alone finishes the interrupted down and nothing more.
-      const rest = target === undefined && options.resume ? [] : planDown(s.graph, s.appliedSet, target ?? '-1');
-      return this.execute(s, [...resumed, ...rest], options);
+      const only = target === undefined && options.resume;
+      const rest = only ? [] : planDown(s.graph, s.appliedSet, target ?? '-1');
+      const result = await this.execute(s, [...resumed, ...rest], options);
+      return result.steps.length > 0 ? result : { ...result, note: nothingToRevert(s.graph, s.appliedSet, only ? undefined : (target ?? '-1')) };
     });
   }
 

@@ -14,6 +14,8 @@ export interface Migration {
   revision: string;
   /** down_revision: none for a root, several for a merge. */
   parents: string[];
+  /** The line of the up file's `down_revision` header. */
+  parentsLine?: number;
   message: string;
   /** Up file path as shown to the user (relative to the working directory). */
   upFile: string;
@@ -43,6 +45,8 @@ export interface ScannedSource {
   problems: Problem[];
   /** Up files (display path -> text) that decoded but did not become migrations (a bad header, a duplicate id), so `check` can still parse them. */
   rejected: Map<string, string>;
+  /** Revisions named by rejected files: a child naming one has a parent, just not a valid one (its file's problem says why). */
+  rejectedRevisions: Set<string>;
 }
 
 export interface FileText {
@@ -80,6 +84,7 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
   const problems: Problem[] = [];
   const migrations: Migration[] = [];
   const rejected = new Map<string, string>();
+  const rejectedRevisions = new Set<string>();
   const byRevision = new Map<string, Migration>();
   const downs = new Set<string>();
   // Names have no separator in them, so concatenation is path.join without its cost per file.
@@ -104,6 +109,7 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
     problems.push(...headerProblems);
     if (header.revision === undefined || header.parents === undefined) {
       rejected.set(f.file, text);
+      if (header.revision !== undefined) rejectedRevisions.add(header.revision);
       continue;
     }
 
@@ -111,6 +117,7 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
     if (header.revision !== prefix) {
       problems.push({ file: f.file, line: 1, message: `header says revision ${header.revision} but the file name starts with ${prefix}`, hint: 'The file name must start with the revision id followed by "_".' });
       rejected.set(f.file, text);
+      rejectedRevisions.add(header.revision).add(prefix);
       continue;
     }
     if (!hasDown && !header.irreversible) {
@@ -125,6 +132,7 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
     const migration: Migration = {
       revision: header.revision,
       parents: header.parents,
+      ...(header.parentsLine !== undefined ? { parentsLine: header.parentsLine } : {}),
       message: header.message ?? slugMessage(m[2]),
       upFile: f.file,
       ...(hasDown ? { downFile: under(downDir, f.name), downPath: under(down.dir, f.name) } : {}),
@@ -147,7 +155,7 @@ export function parseSource(upFiles: Iterable<FileText>, down: { dir: string; di
   for (const name of downs) {
     problems.push({ file: under(downDir, name), message: 'down file has no up file of the same name', hint: 'Rename it to match its up file, or delete it.' });
   }
-  return { migrations, problems, rejected };
+  return { migrations, problems, rejected, rejectedRevisions };
 }
 
 /** Path as the user should see it: relative to the working directory when inside it. */

@@ -20,6 +20,8 @@ export interface StepScript {
   transactional: boolean;
   lockTimeout?: string;
   statementTimeout?: string;
+  /** The up file whose header sets those timeouts: a down runs with its up's. */
+  timeoutsFrom?: string;
   /** Version-table and log statements. */
   bookkeeping(timing: Timing): Statement[];
   /** The log row written after a failure. */
@@ -53,6 +55,7 @@ export function upStep(m: Migration, down: DownScript | undefined, store: Store)
     transactional: m.transactional,
     ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}),
     ...(m.statementTimeout ? { statementTimeout: m.statementTimeout } : {}),
+    timeoutsFrom: m.upFile,
     bookkeeping: (timing) => store.recordUp(versionRecord(m, down), timing),
     failure: (durationMs, sqlstate) => store.logEvent('up', m.revision, durationMs, sqlstate),
     journal: journalFor(store, m.revision, {
@@ -86,6 +89,7 @@ export function downStep(revision: string, down: DownScript, m: Migration | unde
     transactional: down.transactional,
     ...(m?.lockTimeout ? { lockTimeout: m.lockTimeout } : {}),
     ...(m?.statementTimeout ? { statementTimeout: m.statementTimeout } : {}),
+    ...(m ? { timeoutsFrom: m.upFile } : {}),
     bookkeeping: (timing) => store.recordDown(revision, timing),
     failure: (durationMs, sqlstate) => store.logEvent('down', revision, durationMs, sqlstate),
     journal: journalFor(store, revision, {

@@ -30,5 +30,7 @@ export async function openEngine(url: string | undefined, options: OpenOptions):
     const { PgMemEngine } = await import('./pgmem.js');
     return PgMemEngine.create();
   }
-  throw new UsageError(`unsupported database URL "${redactUrl(target)}": use postgres://…, pglite:<dir>, pglite:memory or pgmem:`);
+  // libpq's keyword/value form (host=… dbname=…) is refused rather than guessed at.
+  const keywords = /^\s*[a-z_]+\s*=/i.test(target) ? '; keyword/value connection strings are not supported, write it as postgres://user:password@host:port/dbname' : '';
+  throw new UsageError(`unsupported database URL "${redactUrl(target)}": use postgres://…, pglite:<dir>, pglite:memory or pgmem:${keywords}`);
 }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { ConnectError } from '../errors.js';
+import { redactForeign } from '../redact.js';
 import { lockDirectory, type DirLock } from './dirlock.js';
 import type { Engine, TransactionStatus } from './engine.js';
 
@@ -31,7 +32,7 @@ export class PGliteEngine implements Engine {
       return new PGliteEngine(await PGlite.create(path), `pglite:${dir}`, lock, true);
     } catch (e) {
       lock.release();
-      throw new ConnectError(`cannot open PGlite database in ${dir}: ${(e as Error).message}`, { cause: e });
+      throw new ConnectError(`cannot open PGlite database in ${dir}: ${redactForeign((e as Error).message)}`, { cause: e });
     }
   }
 

@@ -2,7 +2,7 @@
 // travel on the same session. libpq's PG* variables fill in whatever the URL leaves out.
 import pg from 'pg';
 import { ConnectError } from '../errors.js';
-import { addSecret, redactUrl } from '../redact.js';
+import { addSecret, addUrlSecret, redactForeign, redactUrl } from '../redact.js';
 import type { Engine, TransactionStatus } from './engine.js';
 import { assertSessionPinned } from './pooling.js';
 
@@ -14,6 +14,7 @@ export class PostgresEngine implements Engine {
 
   static async connect(url: string, applicationName = 'pgstrata'): Promise<PostgresEngine> {
     addSecret(process.env.PGPASSWORD);
+    addUrlSecret(url);
     const description = redactUrl(url);
     // An empty postgres:// leaves host, user and database to PG* variables, as libpq does.
     const connectionString = /^postgres(ql)?:\/\/$/.test(url) ? undefined : url;
@@ -25,7 +26,7 @@ export class PostgresEngine implements Engine {
       await client.connect();
     } catch (e) {
       await client.end().catch(() => {});
-      throw new ConnectError(`cannot connect to ${description}: ${(e as Error).message}`, { cause: e });
+      throw new ConnectError(`cannot connect to ${description}: ${redactForeign((e as Error).message)}`, { cause: e });
     }
     return new PostgresEngine(client, description);
   }
@@ -50,7 +51,7 @@ export class PostgresEngine implements Engine {
             await probe.connect();
             return await pid(probe);
           } catch (e) {
-            throw new ConnectError(`${this.description} goes through a pooler, and a second connection to check its pool mode failed: ${(e as Error).message}`, { cause: e });
+            throw new ConnectError(`${this.description} goes through a pooler, and a second connection to check its pool mode failed: ${redactForeign((e as Error).message)}`, { cause: e });
           } finally {
             await probe.end().catch(() => {});
           }

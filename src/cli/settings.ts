@@ -1,0 +1,52 @@
+// Settings that come from outside the command line (PGSTRATA_* variables, the config file) and
+// that no option of the command takes. yargs' strict mode rejects them as "Unknown argument:
+// bogus", which does not say where "bogus" came from; these messages name the variable or the
+// file's key, and what is accepted instead.
+
+/** What yargs' getOptions() tells about a command's options. */
+export interface OptionsShape {
+  key: Record<string, unknown>;
+  alias: Record<string, string[]>;
+  hiddenOptions: string[];
+}
+
+export interface ConfigSource {
+  file: string;
+  keys: string[];
+}
+
+const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+const camel = (s: string) => s.replace(/[-_]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+// yargs' own, and what a config file may say besides options.
+const NOT_SETTINGS = new Set(['help', 'version', 'config', '$0', '_']);
+
+/** Every name the command takes (options, aliases, positionals), and the visible options to list. */
+function known(shape: OptionsShape): { has: (name: string) => boolean; listed: string[] } {
+  const names = new Set<string>();
+  for (const [k, aliases] of [...Object.keys(shape.key).map((k): [string, string[]] => [k, []]), ...Object.entries(shape.alias)]) {
+    for (const n of [k, ...aliases]) names.add(kebab(n)).add(camel(n));
+  }
+  const listed = Object.keys(shape.key).filter((k) => k.length > 1 && !NOT_SETTINGS.has(k) && !shape.hiddenOptions.includes(k) && !(k in shape.alias && shape.alias[k]!.length === 0));
+  return { has: (n) => names.has(kebab(n)) || names.has(camel(n)), listed };
+}
+
+/** One message per stray PGSTRATA_* variable or config key; empty when there is none. */
+export function straySettings(command: string, shape: OptionsShape, env: NodeJS.ProcessEnv, config?: ConfigSource): string[] {
+  const { has, listed } = known(shape);
+  const problems: string[] = [];
+  const what = command ? `\`pgstrata ${command}\`` : 'pgstrata';
+  for (const variable of Object.keys(env).sort()) {
+    if (!variable.startsWith('PGSTRATA_') || variable === 'PGSTRATA_') continue;
+    const option = variable.slice('PGSTRATA_'.length).toLowerCase().replace(/_/g, '-');
+    if (has(option)) continue;
+    problems.push(
+      `unknown setting ${variable} (environment): ${what} has no option --${option}. ` +
+        `PGSTRATA_<OPTION> variables name an option in capitals with _ for -: ${listed.map((o) => `PGSTRATA_${o.toUpperCase().replace(/-/g, '_')}`).join(', ')}. Unset it, or fix its name.`,
+    );
+  }
+  for (const key of config?.keys ?? []) {
+    if (key === 'extends' || has(key)) continue;
+    problems.push(`unknown key "${key}" in ${config!.file}: ${what} has no option --${kebab(key)}. Its keys are option names: ${listed.join(', ')}. Remove the key, or fix its name.`);
+  }
+  return problems;
+}
