@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     // (yargs passes itself as the second argument; its types do not say so.)
     .middleware(((a: { json?: unknown; _: unknown[] }, y: { getOptions(): OptionsShape }) => {
       asJson = Boolean(a.json);
-      const problems = straySettings(String(a._[0] ?? ''), y.getOptions(), process.env, configSource);
+      const problems = straySettings(String(a._[0] ?? ''), y.getOptions(), process.env, configSource, ['debug', ...COMMAND_SETTINGS]);
       if (problems.length > 0) throw new UsageError(problems.join('\n'));
     }) as never, true)
     .strict()

@@ -20,19 +20,23 @@ const camel = (s: string) => s.replace(/[-_]+([a-z0-9])/g, (_, c: string) => c.t
 // yargs' own, and what a config file may say besides options.
 const NOT_SETTINGS = new Set(['help', 'version', 'config', '$0', '_']);
 
-/** Every name the command takes (options, aliases, positionals), and the visible options to list. */
-function known(shape: OptionsShape): { has: (name: string) => boolean; listed: string[] } {
+/**
+ * Every name the command takes (options, aliases, positionals), and the options to list: all of
+ * them, also those hidden from the command's --help because it ignores them (a shared config
+ * file may still set them), except the hidden ones in `unlisted` (internal, or another command's).
+ */
+function known(shape: OptionsShape, unlisted: readonly string[]): { has: (name: string) => boolean; listed: string[] } {
   const names = new Set<string>();
   for (const [k, aliases] of [...Object.keys(shape.key).map((k): [string, string[]] => [k, []]), ...Object.entries(shape.alias)]) {
     for (const n of [k, ...aliases]) names.add(kebab(n)).add(camel(n));
   }
-  const listed = Object.keys(shape.key).filter((k) => k.length > 1 && !NOT_SETTINGS.has(k) && !shape.hiddenOptions.includes(k) && !(k in shape.alias && shape.alias[k]!.length === 0));
+  const listed = Object.keys(shape.key).filter((k) => k.length > 1 && !NOT_SETTINGS.has(k) && !(shape.hiddenOptions.includes(k) && unlisted.includes(k)) && !(k in shape.alias && shape.alias[k]!.length === 0));
   return { has: (n) => names.has(kebab(n)) || names.has(camel(n)), listed };
 }
 
 /** One message per stray PGSTRATA_* variable or config key; empty when there is none. */
-export function straySettings(command: string, shape: OptionsShape, env: NodeJS.ProcessEnv, config?: ConfigSource): string[] {
-  const { has, listed } = known(shape);
+export function straySettings(command: string, shape: OptionsShape, env: NodeJS.ProcessEnv, config?: ConfigSource, unlisted: readonly string[] = []): string[] {
+  const { has, listed } = known(shape, unlisted);
   const problems: string[] = [];
   const what = command ? `\`pgstrata ${command}\`` : 'pgstrata';
   for (const variable of Object.keys(env).sort()) {
