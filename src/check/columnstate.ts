@@ -5,8 +5,8 @@
 //
 // ColumnState is immutable and shared between revisions: each revision's state is its parent's
 // plus the tables it changed, flattened every few layers so that lookups stay short.
-import type { ParsedStatement } from '../runner/sqlparse.js';
-import { alterCommands, as, dropObjects, list, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name, type Node } from './ast.js';
+import { alterCommands, as, list, rangeVar, str, type Name, type Node } from './ast.js';
+import { TableTracker } from './tabletracker.js';
 import { columnType, collationOf, trackedColumn, type TrackedColumn } from './coltypes.js';
 
 export type Columns = ReadonlyMap<string, TrackedColumn>;
@@ -31,6 +31,11 @@ export class ColumnState {
       if (c !== undefined) return c ?? undefined;
     }
     return undefined;
+  }
+
+  /** The keys of every tracked table. */
+  keys(): Iterable<string> {
+    return this.tables().keys();
   }
 
   /** Every tracked table. */
@@ -90,11 +95,7 @@ function sameColumn(a: TrackedColumn, b: TrackedColumn): boolean {
 }
 
 /** Column state advanced one statement at a time through a file. */
-export class ColumnTracker {
-  private readonly changes = new Map<string, Columns | null>();
-
-  constructor(private readonly base: ColumnState) {}
-
+export class ColumnTracker extends TableTracker<Columns, ColumnState> {
   /** The column as declared, when the history let it be followed. */
   column(table: Name, column: string): TrackedColumn | undefined {
     return this.table(table.key)?.get(column);
@@ -111,52 +112,7 @@ export class ColumnTracker {
     return this.base.with(this.changes);
   }
 
-  private table(key: string): Columns | undefined {
-    const c = this.changes.get(key);
-    return c === undefined ? this.base.table(key) : (c ?? undefined);
-  }
-
-  private set(key: string, columns: Columns | null): void {
-    this.changes.set(key, columns);
-  }
-
-  private move(from: string, to: string): void {
-    const columns = this.table(from);
-    this.set(from, null);
-    this.set(to, columns ?? null);
-  }
-
-  apply(s: ParsedStatement): void {
-    const n = s.node;
-    switch (s.kind) {
-      case 'CreateStmt':
-        return this.create(n);
-      case 'CreateTableAsStmt':
-      case 'SelectStmt': {
-        // Its columns come from a query: nothing known about them.
-        const rel = tableFromQuery(s.kind, n);
-        if (rel) this.set(rel.key, null);
-        return;
-      }
-      case 'DropStmt':
-        if (n.removeType === 'OBJECT_TABLE') for (const t of dropObjects(n)) this.set(t.key, null);
-        if (n.removeType === 'OBJECT_SCHEMA') this.dropSchemas(n);
-        return;
-      case 'RenameStmt':
-        return this.rename(n);
-      case 'AlterObjectSchemaStmt': {
-        const rel = rangeVar(n.relation);
-        const schema = str(n.newschema);
-        if (n.objectType === 'OBJECT_TABLE' && rel && schema !== undefined) this.move(rel.key, makeName(schema, rel.key.slice(rel.key.indexOf('.') + 1)).key);
-        return;
-      }
-      case 'AlterTableStmt':
-        if (n.objtype === 'OBJECT_TABLE') this.alter(n);
-        return;
-    }
-  }
-
-  private create(n: Node): void {
+  protected create(n: Node): void {
     const rel = rangeVar(n.relation);
     if (!rel) return;
     // IF NOT EXISTS may change nothing: keep what is known, and learn nothing about a table that
@@ -164,7 +120,7 @@ export class ColumnTracker {
     if (n.if_not_exists === true) return;
     const derived = list(n.inhRelations).length > 0 || n.partbound !== undefined || n.ofTypename !== undefined || list(n.tableElts).some((e) => as(e, 'TableLikeClause') !== undefined);
     if (derived) {
-      this.set(rel.key, null);
+      this.changes.set(rel.key, null);
       return;
     }
     const columns = new Map<string, TrackedColumn>();
@@ -174,33 +130,20 @@ export class ColumnTracker {
       const tracked = col && trackedColumn(col);
       if (name !== undefined && tracked) columns.set(name, tracked);
     }
-    this.set(rel.key, columns);
+    this.changes.set(rel.key, columns);
   }
 
-  private dropSchemas(n: Node): void {
-    const schemas = new Set(list(n.objects).map((o) => str(as(o, 'String')?.sval)));
-    const tables = new Set([...this.base.tables().keys(), ...this.changes.keys()]);
-    for (const key of tables) if (schemas.has(key.slice(0, key.indexOf('.')))) this.set(key, null);
-  }
-
-  private rename(n: Node): void {
-    const rel = rangeVar(n.relation);
-    const to = str(n.newname);
-    if (!rel || to === undefined) return;
-    if (n.renameType === 'OBJECT_TABLE') {
-      this.move(rel.key, makeName(schemaOf(rel), to).key);
-      return;
-    }
+  protected renameWithin(rel: Name, n: Node, to: string): void {
     const from = str(n.subname);
     const columns = this.table(rel.key);
     if (n.renameType !== 'OBJECT_COLUMN' || from === undefined || !columns) return;
     // Renamed in place: the map's order is the table's column order.
     const next = new Map<string, TrackedColumn>();
     for (const [name, col] of columns) if (name !== to) next.set(name === from ? to : name, col);
-    this.set(rel.key, next);
+    this.changes.set(rel.key, next);
   }
 
-  private alter(n: Node): void {
+  protected alter(n: Node): void {
     const rel = rangeVar(n.relation);
     const columns = rel && this.table(rel.key);
     if (!rel || !columns) return;
@@ -233,6 +176,6 @@ export class ColumnTracker {
         }
       }
     }
-    this.set(rel.key, next);
+    this.changes.set(rel.key, next);
   }
 }

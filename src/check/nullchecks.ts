@@ -8,8 +8,8 @@
 //
 // CheckState is immutable and shared between revisions; a revision that changes no check
 // constraint keeps its parent's state.
-import type { ParsedStatement } from '../runner/sqlparse.js';
-import { alterCommands, as, columnConstraints, dropObjects, list, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name, type Node } from './ast.js';
+import { alterCommands, as, columnConstraints, list, rangeVar, str, type Name, type Node } from './ast.js';
+import { TableTracker } from './tabletracker.js';
 
 export interface NullCheck {
   /** The columns it proves not null. */
@@ -117,11 +117,7 @@ function nullCheck(c: Node, table: Name, valid: boolean): [string, NullCheck] | 
 }
 
 /** Check constraints advanced one statement at a time through a file. */
-export class CheckTracker {
-  private readonly changes = new Map<string, TableChecks | null>();
-
-  constructor(private readonly base: CheckState) {}
-
+export class CheckTracker extends TableTracker<TableChecks, CheckState> {
   /** True when a valid, enforced CHECK constraint proves the column not null. */
   proves(table: Name, column: string): boolean {
     for (const c of this.table(table.key)?.values() ?? []) if (c.valid && c.columns.includes(column)) return true;
@@ -132,48 +128,7 @@ export class CheckTracker {
     return this.base.with(this.changes);
   }
 
-  private table(key: string): TableChecks | undefined {
-    const c = this.changes.get(key);
-    return c === undefined ? this.base.table(key) : (c ?? undefined);
-  }
-
-  private move(from: string, to: string): void {
-    const checks = this.table(from);
-    this.changes.set(from, null);
-    this.changes.set(to, checks ?? null);
-  }
-
-  apply(s: ParsedStatement): void {
-    const n = s.node;
-    switch (s.kind) {
-      case 'CreateStmt':
-        return this.create(n);
-      case 'CreateTableAsStmt':
-      case 'SelectStmt': {
-        // Its columns come from a query: nothing known about them.
-        const rel = tableFromQuery(s.kind, n);
-        if (rel) this.changes.set(rel.key, null);
-        return;
-      }
-      case 'DropStmt':
-        if (n.removeType === 'OBJECT_TABLE') for (const t of dropObjects(n)) this.changes.set(t.key, null);
-        if (n.removeType === 'OBJECT_SCHEMA') this.dropSchemas(n);
-        return;
-      case 'RenameStmt':
-        return this.rename(n);
-      case 'AlterObjectSchemaStmt': {
-        const rel = rangeVar(n.relation);
-        const schema = str(n.newschema);
-        if (n.objectType === 'OBJECT_TABLE' && rel && schema !== undefined) this.move(rel.key, makeName(schema, rel.key.slice(rel.key.indexOf('.') + 1)).key);
-        return;
-      }
-      case 'AlterTableStmt':
-        if (n.objtype === 'OBJECT_TABLE') this.alter(n);
-        return;
-    }
-  }
-
-  private create(n: Node): void {
+  protected create(n: Node): void {
     const rel = rangeVar(n.relation);
     // IF NOT EXISTS may have changed nothing.
     if (!rel || n.if_not_exists === true) return;
@@ -189,17 +144,8 @@ export class CheckTracker {
     this.changes.set(rel.key, checks);
   }
 
-  private dropSchemas(n: Node): void {
-    const schemas = new Set(list(n.objects).map((o) => str(as(o, 'String')?.sval)));
-    for (const key of new Set([...this.base.keys(), ...this.changes.keys()])) if (schemas.has(key.slice(0, key.indexOf('.')))) this.changes.set(key, null);
-  }
-
-  private rename(n: Node): void {
-    const rel = rangeVar(n.relation);
-    const to = str(n.newname);
+  protected renameWithin(rel: Name, n: Node, to: string): void {
     const from = str(n.subname);
-    if (!rel || to === undefined) return;
-    if (n.renameType === 'OBJECT_TABLE') return this.move(rel.key, makeName(schemaOf(rel), to).key);
     const checks = this.table(rel.key);
     if (!checks || from === undefined) return;
     if (n.renameType === 'OBJECT_TABCONSTRAINT') {
@@ -215,7 +161,7 @@ export class CheckTracker {
     }
   }
 
-  private alter(n: Node): void {
+  protected alter(n: Node): void {
     const rel = rangeVar(n.relation);
     if (!rel) return;
     let next: Map<string, NullCheck> | undefined;
