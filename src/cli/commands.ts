@@ -13,6 +13,7 @@ import { UsageError } from '../runner/errors.js';
 import { offlineScript } from '../runner/offline.js';
 import { DATABASE_OPTIONS, draftHistory, withOptionalRunner, withRunner, type GlobalOptions } from './context.js';
 import { createdLines, json, out, runSummary, stepLine } from './output.js';
+import { holdYoungGeneration } from './heap.js';
 import { statusLines } from './views.js';
 import { opsCommands } from './ops-commands.js';
 import { graphCommands } from './graph-commands.js';
@@ -75,6 +76,7 @@ const coreCommands: Command[] = [
     async run(a, opts, logger) {
       if (a.sql) return printScript(a, opts, logger, 'up');
       checkOnlineOptions(a);
+      holdYoungGeneration();
       const result = await withRunner(opts, logger, (r) => r.up(a.target as string, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
       printRun(opts, result, 'apply', 'Nothing to apply.');
     },
@@ -92,6 +94,7 @@ const coreCommands: Command[] = [
     async run(a, opts, logger) {
       if (a.sql) return printScript(a, opts, logger, 'down');
       checkOnlineOptions(a);
+      holdYoungGeneration();
       const target = a.target as string | undefined;
       const result = await withRunner(opts, logger, (r) => r.down(target, { dryRun: opts.dryRun, resume: Boolean(a.resume), ...streamSteps(opts) }));
       printRun(opts, result, 'revert', 'Nothing to revert.');
@@ -112,6 +115,7 @@ const coreCommands: Command[] = [
     builder: (y) => y.example('$0 status --url postgres://app@db/app', 'where that database stands').example('$0 status --json', 'the same as one JSON document'),
     ignores: ['dry-run', 'allow-drift'],
     async run(_a, opts, logger) {
+      holdYoungGeneration();
       const history = draftHistory(opts, logger);
       const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
       if (opts.json) json({ ok: true, ...report });
@@ -124,6 +128,7 @@ const coreCommands: Command[] = [
     builder: (y) => y,
     ignores: ['dry-run', 'allow-drift'],
     async run(_a, opts, logger) {
+      holdYoungGeneration();
       const history = draftHistory(opts, logger);
       const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
       if (opts.json) json({ ok: true, current: report.current });
