@@ -236,12 +236,7 @@ test('an interrupted run stays marked running; --resume continues with the not-y
 
 test('a down outside a transaction that fails part-way is continued by down --resume, not by up --resume', async () => {
   await withHistory([table, indexes], async (sql, db) => {
-    assert.is((await cli(sql, db, 'up', 'a1')).status, 0);
-    await db.query('UPDATE t SET b = id');
-    assert.is((await cli(sql, db, 'up')).status, 0);
-    sql.write({ ...indexes, down: '-- transaction: none\nDROP INDEX CONCURRENTLY t_bc;\nDROP INDEX CONCURRENTLY t_no_such_index;\nDROP INDEX CONCURRENTLY t_c;' });
-    const failed = await cli(sql, db, 'down');
-    assert.is(failed.status, 1);
+    const failed = await failedDown(sql, db);
     assert.match(failed.stderr, 'b2_step.sql:3:1: ERROR 42704');
     const row = await rowOf(db, 'b2');
     assert.equal([row?.state, row?.direction, row?.statements_done], ['failed', 'down', 1]);

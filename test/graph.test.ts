@@ -23,6 +23,14 @@ const diamond: GraphNode[] = [
   { revision: 'a', parents: [] },
 ];
 
+test('current: the applied revisions with no applied child, one per branch that is applied', () => {
+  const g = build(diamond);
+  assert.equal(g.current(new Set()), []);
+  assert.equal(g.current(new Set(['a'])), ['a']);
+  assert.equal(g.current(new Set(['a', 'b', 'c'])), ['b', 'c']);
+  assert.equal(g.current(new Set(['a', 'b', 'c', 'm', 'z'])), ['z']);
+});
+
 test('topological order is parents first, ties broken by revision id, whatever the input order', () => {
   assert.equal(build(diamond).order, ['a', 'b', 'c', 'm', 'z']);
   assert.equal(build([...diamond].reverse()).order, ['a', 'b', 'c', 'm', 'z']);

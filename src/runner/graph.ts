@@ -91,6 +91,11 @@ export class RevisionGraph {
     return this.order.filter((r) => this.children(r).length === 0).sort();
   }
 
+  /** Where a database stands: the applied revisions none of whose children is applied, in order. */
+  current(applied: ReadonlySet<string>): string[] {
+    return this.order.filter((r) => applied.has(r) && !this.children(r).some((c) => applied.has(c)));
+  }
+
   /** Revisions reachable through parents (a start is included only if it is another start's ancestor). */
   ancestors(revisions: Iterable<string>): Set<string> {
     return this.walk(revisions, (r) => this.parents(r));

@@ -5,11 +5,6 @@ import { parseTarget } from './target.js';
 
 const revisions = (n: number) => `${n} revision${n === 1 ? '' : 's'}`;
 
-/** Applied revisions with no applied child. */
-function current(graph: RevisionGraph, applied: ReadonlySet<string>): string[] {
-  return graph.order.filter((r) => applied.has(r) && !graph.children(r).some((c) => applied.has(c)));
-}
-
 /** For an `up` whose plan came out empty. */
 export function nothingToApply(graph: RevisionGraph, applied: ReadonlySet<string>, target: string): string {
   if (graph.size === 0) return 'Nothing to apply: there are no revisions.';
@@ -31,7 +26,7 @@ export function nothingToApply(graph: RevisionGraph, applied: ReadonlySet<string
 
 /** For a `down` whose plan came out empty (`target` undefined: `down --resume` with nothing to resume). */
 export function nothingToRevert(graph: RevisionGraph, applied: ReadonlySet<string>, target: string | undefined): string {
-  const at = current(graph, applied);
+  const at = graph.current(applied);
   if (at.length === 0) return 'Nothing to revert: no revision is applied.';
   if (target === undefined) return 'Nothing to revert: no down stopped part-way (`down` without --resume reverts one revision).';
   const spec = parseTarget(graph, target);

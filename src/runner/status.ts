@@ -54,6 +54,7 @@ export async function status(runner: Runner, history: History = runner.history()
   const { applied, dirty } = splitRows(all);
   const graph = graphWithApplied(history, all);
   const rows = new Map(applied.map((r) => [r.revision, r]));
+  const appliedSet = new Set(rows.keys());
   const dirtyRows = new Map<string, DirtyStatus>();
   for (const r of dirty) {
     const d = dirtyRevision(r);
@@ -84,11 +85,11 @@ export async function status(runner: Runner, history: History = runner.history()
     database: runner.engine.description,
     versionTable: runner.store.name,
     revisions,
-    current: revisions.filter((r) => r.applied && graph.children(r.revision).every((c) => !rows.has(c))).map((r) => r.revision),
+    current: graph.current(appliedSet),
     heads: [...heads],
     pending: revisions.filter((r) => r.state === 'pending').map((r) => r.revision),
     drift,
-    gaps: findGaps(graph, new Set(rows.keys())),
+    gaps: findGaps(graph, appliedSet),
     dirty: [...dirtyRows.values()],
     ...(dirty.some((r) => r.state === 'running') && runner.engine.capabilities.advisoryLocks
       ? { lockHolder: (await lockHolder(runner.engine, lockKey(runner.store.schema, runner.store.table))) ?? null }
