@@ -3,9 +3,9 @@
 // PGlite instance. Goal: 30 ms per revision.
 //   node dist/bench/check-roundtrip.js [revisions] [runs]
 import { PGlite } from '@electric-sql/pglite';
-import { roundtrip } from '../src/check/roundtrip.js';
+import { roundtrip } from '../src/check/roundtrip/roundtrip.js';
 import { PGliteEngine } from '../src/runner/engines/pglite.js';
-import { loadHistory } from '../src/runner/history.js';
+import { loadHistory } from '../src/runner/graph/history.js';
 import { tempSql } from '../test/helpers/migrations.js';
 import { generatedHistory, spread } from './check-history.js';
 import { machine } from './lib.js';

@@ -1,8 +1,8 @@
 // Planning in memory, no files and no database: build the revision graph of N revisions (a long
 // chain with a merge every 1,000) and plan `up heads` from base. Sizes double up to 100,000 to
 // show how the cost grows.
-import { RevisionGraph, type GraphNode } from '../src/runner/graph.js';
-import { planUp } from '../src/runner/plan.js';
+import { RevisionGraph, type GraphNode } from '../src/runner/graph/graph.js';
+import { planUp } from '../src/runner/graph/plan.js';
 import { machine, median } from './lib.js';
 
 function nodes(n: number): GraphNode[] {

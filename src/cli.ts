@@ -3,13 +3,13 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { readFileSync, existsSync } from 'node:fs';
-import { ExitStatus, UsageError, isPgstrataError } from './runner/errors.js';
-import { addUrlSecret, redactForeign } from './runner/redact.js';
+import { ExitStatus, UsageError, isPgstrataError } from './runner/util/errors.js';
+import { addUrlSecret, redactForeign } from './runner/util/redact.js';
 import { createLogger, type LogFormat } from './cli/logging.js';
 import { describeError, err, errorDocument, json } from './cli/output.js';
-import { commands, type Command } from './cli/commands.js';
+import { commands, type Command } from './cli/commands/core.js';
 import type { GlobalOptions } from './cli/context.js';
-import { displayPath } from './runner/source.js';
+import { displayPath } from './runner/source/source.js';
 import { straySettings, type ConfigSource, type OptionsShape } from './cli/settings.js';
 
 const CONFIG_FILE = 'pgstrata.json';

@@ -2,14 +2,14 @@
 // test suite that wants its own pg-mem, PGlite or node-postgres database brought up to date.
 import type { Engine } from './runner/engines/engine.js';
 import { openEngine } from './runner/engines/open.js';
-import { Runner, type RunOptions, type RunResult, type RunnerOptions } from './runner/runner.js';
+import { Runner, type RunOptions, type RunResult, type RunnerOptions } from './runner/commands/runner.js';
 
-export { Runner } from './runner/runner.js';
-export type { RunnerOptions, RunOptions, RunResult, StepResult } from './runner/runner.js';
+export { Runner } from './runner/commands/runner.js';
+export type { RunnerOptions, RunOptions, RunResult, StepResult } from './runner/commands/runner.js';
 export type { Engine, EngineCapabilities, EngineKind } from './runner/engines/engine.js';
 export { openEngine, DEFAULT_URL } from './runner/engines/open.js';
-export * from './runner/errors.js';
-export { silentLogger, stderrLogger, type Logger } from './runner/logger.js';
+export * from './runner/util/errors.js';
+export { silentLogger, stderrLogger, type Logger } from './runner/util/logger.js';
 
 /** Anything `migrate` can run against. */
 export type Database = string | Engine | object;

@@ -3,9 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PostgresEngine } from '../src/runner/engines/postgres.js';
-import { MigrationError } from '../src/runner/errors.js';
-import { Runner } from '../src/runner/runner.js';
-import { silentLogger } from '../src/runner/logger.js';
+import { MigrationError } from '../src/runner/util/errors.js';
+import { Runner } from '../src/runner/commands/runner.js';
+import { silentLogger } from '../src/runner/util/logger.js';
 import { tempSql, type MigrationSpec } from './helpers/migrations.js';
 import { withDatabase, type TestDatabase } from './helpers/postgres.js';
 

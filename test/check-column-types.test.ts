@@ -2,8 +2,8 @@
 // table rewrite (pure, from parsed types), and the column types followed through a history.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnType, isRewriteFree, typeText, type ColumnType } from '../src/check/coltypes.js';
-import { parseStatements } from '../src/runner/sqlparse.js';
+import { columnType, isRewriteFree, typeText, type ColumnType } from '../src/check/model/coltypes.js';
+import { parseStatements } from '../src/runner/util/sqlparse.js';
 import { base, child, positions, staticCheck } from './helpers/check.js';
 import type { MigrationSpec } from './helpers/migrations.js';
 

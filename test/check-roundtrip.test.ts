@@ -2,14 +2,14 @@
 // throwaway database that check creates and drops).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Baseline } from '../src/check/baseline.js';
+import { Baseline } from '../src/check/roundtrip/baseline.js';
 import { runCheck } from '../src/check/index.js';
-import { roundtrip, type RoundtripResult } from '../src/check/roundtrip.js';
+import { roundtrip, type RoundtripResult } from '../src/check/roundtrip/roundtrip.js';
 import type { Engine } from '../src/runner/engines/engine.js';
 import { openEngine } from '../src/runner/engines/open.js';
 import { PGliteEngine } from '../src/runner/engines/pglite.js';
-import { UsageError } from '../src/runner/errors.js';
-import { loadHistory } from '../src/runner/history.js';
+import { UsageError } from '../src/runner/util/errors.js';
+import { loadHistory } from '../src/runner/graph/history.js';
 import { sharedPGlite, withPGliteSchema } from './helpers/pglite.js';
 import { GENESIS_DIR, tempSql, type MigrationSpec } from './helpers/migrations.js';
 import { SERVER_URL, createDatabase } from './helpers/postgres.js';

@@ -2,7 +2,7 @@
 // PostgreSQL's parser with exact positions, and statements that need (or end) a transaction.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkStatic } from '../src/check/static.js';
+import { checkStatic } from '../src/check/static/static.js';
 import { base, child, positions, staticCheck } from './helpers/check.js';
 import { GENESIS_DIR, upText } from './helpers/migrations.js';
 

@@ -9,7 +9,7 @@ import { eventually } from './helpers/process.js';
 import { withDatabase } from './helpers/postgres.js';
 import { GENESIS_DIR, genesisRows, tempSql, linearHistory, fileName } from './helpers/migrations.js';
 import { schemaDump } from './helpers/pgtools.js';
-import { lockKey } from '../src/runner/lock.js';
+import { lockKey } from '../src/runner/store/lock.js';
 
 const cli = (url: string, dir: string, ...args: string[]) => runCli([...args, '--url', url, '--dir', dir]);
 

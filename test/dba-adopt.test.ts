@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checksum } from '../src/runner/checksum.js';
+import { checksum } from '../src/runner/source/checksum.js';
 import { runCli } from './helpers/cli.js';
 import { GENESIS_DIR } from './helpers/migrations.js';
 import { schemaDump } from './helpers/pgtools.js';

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RevisionGraph, type GraphNode } from '../src/runner/graph.js';
+import { RevisionGraph, type GraphNode } from '../src/runner/graph/graph.js';
 import { drawGraph, graphText } from '../src/runner/render/ascii.js';
 import { branchPoints } from '../src/runner/render/branches.js';
 import { newestFirst } from '../src/runner/render/order.js';

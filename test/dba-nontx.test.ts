@@ -8,7 +8,7 @@ import { runCli, type CliResult } from './helpers/cli.js';
 import { tempSql, upText, type MigrationSpec, type TempSql } from './helpers/migrations.js';
 import { withDatabase, type TestDatabase } from './helpers/postgres.js';
 import { eventually } from './helpers/process.js';
-import { checksum } from '../src/runner/checksum.js';
+import { checksum } from '../src/runner/source/checksum.js';
 
 const table: MigrationSpec = {
   revision: 'a1',

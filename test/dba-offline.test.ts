@@ -10,7 +10,7 @@ import { runCli } from './helpers/cli.js';
 import { GENESIS_DIR, tempSql, type TempSql } from './helpers/migrations.js';
 import { psqlFile, schemaDump } from './helpers/pgtools.js';
 import { withDatabase, withTwoDatabases, type TestDatabase } from './helpers/postgres.js';
-import { lockKey } from '../src/runner/lock.js';
+import { lockKey } from '../src/runner/store/lock.js';
 
 /** The Genesis history plus a revision outside a transaction, so both kinds of step are covered. */
 function genesisPlusIndexes(): TempSql {

@@ -2,9 +2,9 @@
 // capability, the test asserts the behaviour its capability flags promise instead.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Runner } from '../src/runner/runner.js';
-import { MigrationError, DriftError } from '../src/runner/errors.js';
-import { silentLogger, type Logger } from '../src/runner/logger.js';
+import { Runner } from '../src/runner/commands/runner.js';
+import { MigrationError, DriftError } from '../src/runner/util/errors.js';
+import { silentLogger, type Logger } from '../src/runner/util/logger.js';
 import { columnSnapshot, genesisRows, harnesses, tableNames, type OpenEngine } from './helpers/engines.js';
 import { GENESIS_DIR, tempSql } from './helpers/migrations.js';
 

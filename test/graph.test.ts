@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RevisionGraph, type GraphNode } from '../src/runner/graph.js';
+import { RevisionGraph, type GraphNode } from '../src/runner/graph/graph.js';
 
 function build(nodes: GraphNode[]): RevisionGraph {
   const { graph, problems } = RevisionGraph.build(nodes, (r) => `${r}.sql`);

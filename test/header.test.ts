@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDownHeader, parseUpHeader } from '../src/runner/header.js';
+import { parseDownHeader, parseUpHeader } from '../src/runner/source/header.js';
 
 test('parses every key of a full header', () => {
   const { header, problems } = parseUpHeader(

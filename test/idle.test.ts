@@ -1,8 +1,8 @@
 // The "nothing to do" sentences, on branches too: each says what is true of the graph and the applied set.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RevisionGraph, type GraphNode } from '../src/runner/graph.js';
-import { nothingToApply, nothingToRevert } from '../src/runner/idle.js';
+import { RevisionGraph, type GraphNode } from '../src/runner/graph/graph.js';
+import { nothingToApply, nothingToRevert } from '../src/runner/graph/idle.js';
 
 function graph(nodes: GraphNode[]): RevisionGraph {
   return RevisionGraph.build(nodes, (r) => r).graph!;

@@ -3,8 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Engine } from '../src/runner/engines/engine.js';
-import { acquireLock } from '../src/runner/lock.js';
-import { silentLogger, type Logger } from '../src/runner/logger.js';
+import { acquireLock } from '../src/runner/store/lock.js';
+import { silentLogger, type Logger } from '../src/runner/util/logger.js';
 
 function engine(unlocked: boolean): Engine {
   return {

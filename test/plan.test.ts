@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RevisionGraph, type GraphNode } from '../src/runner/graph.js';
-import { findGaps, planDown, planUp } from '../src/runner/plan.js';
-import { SourceError, UsageError } from '../src/runner/errors.js';
+import { RevisionGraph, type GraphNode } from '../src/runner/graph/graph.js';
+import { findGaps, planDown, planUp } from '../src/runner/graph/plan.js';
+import { SourceError, UsageError } from '../src/runner/util/errors.js';
 
 function graph(nodes: GraphNode[]): RevisionGraph {
   return RevisionGraph.build(nodes, (r) => r).graph!;

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertSessionPinned, type PidSource } from '../src/runner/engines/pooling.js';
-import { SessionPoolingError } from '../src/runner/errors.js';
+import { SessionPoolingError } from '../src/runner/util/errors.js';
 
 /** `probe`: the pid every probe sees, or one per probe in order. */
 function source(announced: number | null, mine: number[], probe: number | number[]): PidSource & { probes: number } {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { locate, toDbError } from '../src/runner/pgerror.js';
-import { lineColumnAtCodePoint, lineColumnAtByte } from '../src/runner/text.js';
+import { locate, toDbError } from '../src/runner/apply/pgerror.js';
+import { lineColumnAtCodePoint, lineColumnAtByte } from '../src/runner/util/text.js';
 
 test('code-point offsets become editor lines and columns, CRLF and astral characters included', () => {
   const text = 'SELECT 1;\r\nSELECT \'😀é\', nope;';

@@ -3,7 +3,7 @@
 // The secrets are remembered for the whole process, as in the CLI: each test adds its own.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { addSecret, addUrlSecret, redactForeign, redactText, redactUrl, redactValue } from '../src/runner/redact.js';
+import { addSecret, addUrlSecret, redactForeign, redactText, redactUrl, redactValue } from '../src/runner/util/redact.js';
 
 test('redactUrl masks the userinfo password and password= in the query, and nothing else', () => {
   assert.is(redactUrl('postgres://postgres:postgres@127.0.0.1:5432/postgres'), 'postgres://postgres:***@127.0.0.1:5432/postgres');

@@ -2,7 +2,7 @@
 // or logged, and must not be mistaken for a COMMIT inside the file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { sessionLost } from '../src/runner/apply.js';
+import { sessionLost } from '../src/runner/apply/apply.js';
 
 test('the server ending the session is known to have rolled back', () => {
   assert.is(sessionLost({ sqlstate: '57P01', message: 'terminating connection due to administrator command' }), 'server');

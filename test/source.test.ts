@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readSource } from '../src/runner/source.js';
-import { loadHistory } from '../src/runner/history.js';
-import { SourceError, type Problem } from '../src/runner/errors.js';
+import { readSource } from '../src/runner/source/source.js';
+import { loadHistory } from '../src/runner/graph/history.js';
+import { SourceError, type Problem } from '../src/runner/util/errors.js';
 import { join } from 'node:path';
 import { tempSql, type TempSql } from './helpers/migrations.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseStatements } from '../src/runner/sqlparse.js';
+import { parseStatements } from '../src/runner/util/sqlparse.js';
 
 test('statements come back with editor positions, multibyte text included', async () => {
   const sql = "-- c\nCREATE TABLE é (x int);\n  CREATE INDEX CONCURRENTLY i ON é (x);\nSELECT 'ü'";

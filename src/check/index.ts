@@ -1,14 +1,14 @@
 // `pgstrata check` as a library call: static checks, then (optionally) the round trip, with the
 // configured rule levels applied to everything found.
 import type { Engine } from '../runner/engines/engine.js';
-import type { Logger } from '../runner/logger.js';
-import { applyLevels, parseRuleLevels } from './config.js';
-import { makeReport, type CheckReport, type RoundtripSummary } from './format.js';
-import { roundtrip, type RoundtripOptions } from './roundtrip.js';
-import { openScratch } from './scratch.js';
-import { checkStatic } from './static.js';
+import type { Logger } from '../runner/util/logger.js';
+import { applyLevels, parseRuleLevels } from './findings/config.js';
+import { makeReport, type CheckReport, type RoundtripSummary } from './findings/format.js';
+import { roundtrip, type RoundtripOptions } from './roundtrip/roundtrip.js';
+import { openScratch } from './roundtrip/scratch.js';
+import { checkStatic } from './static/static.js';
 
-export { formatReport, type CheckReport, type Format } from './format.js';
+export { formatReport, type CheckReport, type Format } from './findings/format.js';
 
 export interface CheckOptions {
   dir: string;

@@ -1,16 +1,16 @@
 // From parsed options to a connected runner, and back: the engine is always closed, and the
 // advisory lock (held by the connection) ends with it.
-import type { Logger } from '../runner/logger.js';
+import type { Logger } from '../runner/util/logger.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AbsentDatabase } from '../runner/engines/absent.js';
 import { DEFAULT_DIR, openEngine } from '../runner/engines/open.js';
-import { ConnectError } from '../runner/errors.js';
-import { redactForeign } from '../runner/redact.js';
-import { NO_DATABASE } from '../runner/offline.js';
-import { Runner } from '../runner/runner.js';
-import { loadDraftHistory, warnAboutEmpty } from '../runner/drafts.js';
-import type { History } from '../runner/history.js';
+import { ConnectError } from '../runner/util/errors.js';
+import { redactForeign } from '../runner/util/redact.js';
+import { NO_DATABASE } from '../runner/commands/offline.js';
+import { Runner } from '../runner/commands/runner.js';
+import { loadDraftHistory, warnAboutEmpty } from '../runner/graph/drafts.js';
+import type { History } from '../runner/graph/history.js';
 import { parseDuration } from './duration.js';
 import { err } from './output.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '../runner/errors.js';
+import { UsageError } from '../runner/util/errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
 

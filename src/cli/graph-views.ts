@@ -1,9 +1,9 @@
 // Text views of the revision graph: the drawn history, heads and branch points.
-import type { History } from '../runner/history.js';
+import type { History } from '../runner/graph/history.js';
 import { drawGraph, graphText } from '../runner/render/ascii.js';
 import type { BranchPoint } from '../runner/render/branches.js';
 import { newestFirst } from '../runner/render/order.js';
-import type { StatusReport } from '../runner/status.js';
+import type { StatusReport } from '../runner/commands/status.js';
 
 /** What a database adds to the picture: applied and dirty revisions, and where it stands. */
 export interface Marks {

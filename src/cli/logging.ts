@@ -4,8 +4,8 @@
 // pays for neither.
 import { createRequire } from 'node:module';
 import type { Logger as Pino, LevelWithSilent } from 'pino';
-import type { Logger } from '../runner/logger.js';
-import { redactForeign, redactText, redactValue } from '../runner/redact.js';
+import type { Logger } from '../runner/util/logger.js';
+import { redactForeign, redactText, redactValue } from '../runner/util/redact.js';
 
 export type LogFormat = 'pretty' | 'json';
 

@@ -1,10 +1,10 @@
 // Everything the CLI prints. Results go to stdout (one JSON document with --json), errors to
 // stderr; every line passes the redactor, so a password cannot slip out through a message, and a
 // --json document is redacted value by value before it is serialised, so it always parses.
-import { DirtyError, DriftError, MigrationError, SourceError, isPgstrataError, type Problem } from '../runner/errors.js';
-import { redactForeign, redactText, redactValue } from '../runner/redact.js';
-import type { RunResult, StepResult } from '../runner/runner.js';
-import type { NewRevision } from '../runner/scaffold.js';
+import { DirtyError, DriftError, MigrationError, SourceError, isPgstrataError, type Problem } from '../runner/util/errors.js';
+import { redactForeign, redactText, redactValue } from '../runner/util/redact.js';
+import type { RunResult, StepResult } from '../runner/commands/runner.js';
+import type { NewRevision } from '../runner/commands/scaffold.js';
 
 export function out(text: string): void {
   process.stdout.write(redactText(text.endsWith('\n') ? text : `${text}\n`));

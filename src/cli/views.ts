@@ -1,8 +1,8 @@
 // Plain-text views of history and status.
-import type { History } from '../runner/history.js';
-import { describeDirty, resolveAdvice } from '../runner/dirty.js';
-import { describeHolder } from '../runner/lock.js';
-import type { StatusReport } from '../runner/status.js';
+import type { History } from '../runner/graph/history.js';
+import { describeDirty, resolveAdvice } from '../runner/apply/dirty.js';
+import { describeHolder } from '../runner/store/lock.js';
+import type { StatusReport } from '../runner/commands/status.js';
 import { invalidIndexAdvice } from './output.js';
 
 /** Alembic's layout, newest first: `parents -> revision (head), message`. */

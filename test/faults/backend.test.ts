@@ -7,7 +7,7 @@ import pg from 'pg';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { lockKey } from '../../src/runner/lock.js';
+import { lockKey } from '../../src/runner/store/lock.js';
 import { tempSql, type MigrationSpec } from '../helpers/migrations.js';
 import { runCli } from '../helpers/cli.js';
 import { eventually, startCli } from '../helpers/process.js';

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
-import { lockKey } from '../../src/runner/lock.js';
+import { lockKey } from '../../src/runner/store/lock.js';
 import { withDatabase } from '../helpers/postgres.js';
 import { linearHistory, tempSql } from '../helpers/migrations.js';
 import { startCli, type LiveCli } from '../helpers/process.js';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { withDatabase, urlFor } from '../helpers/postgres.js';
 import { tempSql } from '../helpers/migrations.js';
 import { runCli } from '../helpers/cli.js';
-import { inlineParams } from '../../src/runner/sqlstring.js';
+import { inlineParams } from '../../src/runner/util/sqlstring.js';
 
 const HOSTILE_NAMES = [
   `x"; DROP TABLE victim; --`,

@@ -1,6 +1,6 @@
 // Runs the static check over a temporary sql/ folder written from migration specs.
-import { checkStatic, type StaticResult } from '../../src/check/static.js';
-import type { Finding } from '../../src/check/findings.js';
+import { checkStatic, type StaticResult } from '../../src/check/static/static.js';
+import type { Finding } from '../../src/check/findings/findings.js';
 import { tempSql, type MigrationSpec, type TempSql } from './migrations.js';
 
 export async function staticCheck(migrations: MigrationSpec[], extra?: (t: TempSql) => void): Promise<StaticResult> {

@@ -1,8 +1,8 @@
 // Column changes on tables that already exist: NOT NULL without a default, SET NOT NULL, type
 // changes, renames, and dropping a column in an up.
-import type { ParsedStatement } from '../../runner/sqlparse.js';
-import { alterCommands, as, columnConstraints, isNullConstant, list, rangeVar, str, type Name, type Node } from '../ast.js';
-import { alterTypeIsFree, columnType, typeText } from '../coltypes.js';
+import type { ParsedStatement } from '../../runner/util/sqlparse.js';
+import { alterCommands, as, columnConstraints, isNullConstant, list, rangeVar, str, type Name, type Node } from '../model/ast.js';
+import { alterTypeIsFree, columnType, typeText } from '../model/coltypes.js';
 import type { FileContext, RuleFamily } from './context.js';
 
 /** The existing table an ALTER TABLE changes, or undefined when it is new or not a table. */

@@ -1,6 +1,6 @@
 // Constraints added to tables that already exist: validation scans and index builds that hold
 // locks for as long as the table is big.
-import { alterCommands, as, columnConstraints, str, type Node } from '../ast.js';
+import { alterCommands, as, columnConstraints, str, type Node } from '../model/ast.js';
 import { existingAlteredTable } from './columns.js';
 import type { RuleFamily } from './context.js';
 

@@ -1,7 +1,7 @@
 // What a rule family sees of one file, and how it reports. Families are created per file, so
 // they can keep state across its statements (a SET lock_timeout seen, an enum value added).
-import type { ParsedStatement } from '../../runner/sqlparse.js';
-import type { FileScope, TableHistory } from '../tables.js';
+import type { ParsedStatement } from '../../runner/util/sqlparse.js';
+import type { FileScope, TableHistory } from '../model/tables.js';
 
 export interface FileContext {
   revision: string;

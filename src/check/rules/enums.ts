@@ -2,9 +2,9 @@
 // (SQLSTATE 55P04, "unsafe use of new value"), unless the type was created in the same
 // transaction. A use is the literal where it is a value of that enum (enumuse.ts), not any
 // string that happens to be spelled the same; every use is reported.
-import type { ParsedStatement } from '../../runner/sqlparse.js';
-import { dotted, str } from '../ast.js';
-import { literalUses, type ColumnLookup } from '../enumuse.js';
+import type { ParsedStatement } from '../../runner/util/sqlparse.js';
+import { dotted, str } from '../model/ast.js';
+import { literalUses, type ColumnLookup } from '../model/enumuse.js';
 import type { RuleFamily } from './context.js';
 
 export const enumRules: RuleFamily = (ctx) => {

@@ -3,8 +3,8 @@
 // conflicts with waits behind it: a short ALTER becomes an outage. CREATE/DROP/REINDEX …
 // CONCURRENTLY are left out: their SHARE UPDATE EXCLUSIVE lock blocks neither reads nor writes.
 // One finding per file, at the first one.
-import type { ParsedStatement } from '../../runner/sqlparse.js';
-import { alterCommands, as, columnConstraints, dotted, dropObjects, list, rangeVar, str, type Name, type Node } from '../ast.js';
+import type { ParsedStatement } from '../../runner/util/sqlparse.js';
+import { alterCommands, as, columnConstraints, dotted, dropObjects, list, rangeVar, str, type Name, type Node } from '../model/ast.js';
 import type { FileContext, RuleFamily } from './context.js';
 
 /** Foreign keys in a list of table elements or ALTER commands lock the referenced table too. */

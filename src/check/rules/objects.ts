@@ -1,6 +1,6 @@
 // Whole-table operations on tables that already exist: building an index without
 // CONCURRENTLY, renaming a table, and dropping one in an up.
-import { dropObjects, rangeVar, str } from '../ast.js';
+import { dropObjects, rangeVar, str } from '../model/ast.js';
 import type { RuleFamily } from './context.js';
 
 export const objectRules: RuleFamily = (ctx) => ({

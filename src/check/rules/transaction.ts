@@ -1,8 +1,8 @@
 // Statements and transactions: what PostgreSQL refuses inside one, transaction control inside
 // a file pgstrata already wraps, and statements that lose their atomicity in a file that runs
 // outside a transaction for another statement's sake.
-import type { ParsedStatement } from '../../runner/sqlparse.js';
-import { as, list, str, type Node } from '../ast.js';
+import type { ParsedStatement } from '../../runner/util/sqlparse.js';
+import { as, list, str, type Node } from '../model/ast.js';
 import type { RuleFamily } from './context.js';
 
 function hasOption(options: unknown, name: string): Node | undefined {

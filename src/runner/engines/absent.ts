@@ -1,7 +1,7 @@
 // The embedded default database before anything has created it. Read-only commands and dry runs
 // treat it as a database with nothing applied instead of creating the directory (and paying for
 // PGlite's start-up): every read finds no table, as in a new database, and nothing can be written.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../util/errors.js';
 import type { Engine, TransactionStatus } from './engine.js';
 
 export class AbsentDatabase implements Engine {

@@ -13,7 +13,7 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LockTimeoutError } from '../errors.js';
+import { LockTimeoutError } from '../util/errors.js';
 
 interface Owner {
   pid: number;

@@ -1,7 +1,7 @@
 // Picks an engine from a URL and loads only that engine's package, so `status` against a
 // server never pays for PGlite's WebAssembly start-up.
-import { UsageError } from '../errors.js';
-import { redactUrl } from '../redact.js';
+import { UsageError } from '../util/errors.js';
+import { redactUrl } from '../util/redact.js';
 import type { Engine } from './engine.js';
 
 /** Used when no URL is given: an embedded PGlite database in the project. */

@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { ConnectError } from '../errors.js';
-import { redactForeign } from '../redact.js';
+import { ConnectError } from '../util/errors.js';
+import { redactForeign } from '../util/redact.js';
 import { lockDirectory, type DirLock } from './dirlock.js';
 import type { Engine, TransactionStatus } from './engine.js';
 

@@ -9,7 +9,7 @@
 // connection asks for its backend pid. A pooler that shares server sessions gives it the one this
 // client just released (PgBouncer reuses the most recently used server connection), or moves this
 // client to another; a session pooler does neither.
-import { SessionPoolingError } from '../errors.js';
+import { SessionPoolingError } from '../util/errors.js';
 
 export interface PidSource {
   /** The pid the server (or a pooler) announced when this client connected. */

@@ -1,8 +1,8 @@
 // PostgreSQL over node-postgres: one pinned client, so the advisory lock, BEGIN and COMMIT all
 // travel on the same session. libpq's PG* variables fill in whatever the URL leaves out.
 import pg from 'pg';
-import { ConnectError } from '../errors.js';
-import { addSecret, addUrlSecret, redactForeign, redactUrl } from '../redact.js';
+import { ConnectError } from '../util/errors.js';
+import { addSecret, addUrlSecret, redactForeign, redactUrl } from '../util/redact.js';
 import type { Engine, TransactionStatus } from './engine.js';
 import { assertSessionPinned } from './pooling.js';
 

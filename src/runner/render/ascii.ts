@@ -1,7 +1,7 @@
 // The revision graph drawn in the terminal, like `git log --graph`: one column per line of
 // history, `|` carrying it down, `\` where a merge opens its second parent's column, `/` where a
 // branch point gathers its children's columns. Pure: lines of text in, lines of text out.
-import type { RevisionGraph } from '../graph.js';
+import type { RevisionGraph } from '../graph/graph.js';
 
 export interface DrawnRow {
   /** The graph columns of this line. */

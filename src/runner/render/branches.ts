@@ -1,5 +1,5 @@
 // Branch points and the branches that leave them, for `pgstrata branches`. Pure.
-import type { RevisionGraph } from '../graph.js';
+import type { RevisionGraph } from '../graph/graph.js';
 
 export interface Branch {
   /** The branch's revisions, oldest first, up to where it ends (a merge revision is not part of it). */

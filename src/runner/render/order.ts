@@ -1,7 +1,7 @@
 // The order the pictures list revisions in: newest first, every revision after all of its
 // children, and each line of history kept together (git's --topo-order): a depth-first walk from
 // the heads that follows first parents, so two branches' revisions are not interleaved.
-import type { RevisionGraph } from '../graph.js';
+import type { RevisionGraph } from '../graph/graph.js';
 
 export function newestFirst(graph: RevisionGraph): string[] {
   const position = new Map(graph.order.map((r, i) => [r, i]));

@@ -1,6 +1,6 @@
 // What a picture of the revision graph shows, whatever its format: revisions with their
 // messages, heads and merges marked, and (when a database is given) which are applied or dirty.
-import type { RevisionGraph } from '../graph.js';
+import type { RevisionGraph } from '../graph/graph.js';
 
 export interface PictureInput {
   graph: RevisionGraph;

@@ -1,0 +1,110 @@
+// `check` without a database: everything the runner validates, PostgreSQL's parser over every
+// up and down file, and the rule families — every problem in one run.
+import { join } from 'node:path';
+import { RevisionGraph } from '../../runner/graph/graph.js';
+import type { History } from '../../runner/graph/history.js';
+import type { Problem } from '../../runner/util/errors.js';
+import { displayPath, inspectDown, scanSource, type Migration } from '../../runner/source/source.js';
+import { parseStatements, type ParsedStatement } from '../../runner/util/sqlparse.js';
+import { ruleInfo } from '../findings/catalog.js';
+import { checkFile, type ParsedFile } from './file.js';
+import { finding, type Finding } from '../findings/findings.js';
+import { TableHistory } from '../model/tables.js';
+
+export interface StaticResult {
+  findings: Finding[];
+  /** Up and down files read. */
+  files: number;
+  revisions: number;
+  /** The history, when nothing stops the files from running (for the round trip). */
+  runnable?: History;
+}
+
+/** A runner Problem as a finding: its hint, when it has one, is the fix. */
+function fromProblem(p: Problem, rule: string, revision?: string): Finding {
+  return finding(rule, p, p.message, { fix: p.hint, revision });
+}
+
+/** Parses a file; a syntax error becomes a finding and the file gets no further rules. */
+async function parse(text: string, file: string, findings: Finding[], revision?: string): Promise<ParsedStatement[] | undefined> {
+  const r = await parseStatements(text, file);
+  if (r.ok) return r.statements;
+  findings.push(fromProblem(r.problem, 'syntax-error', revision));
+  return undefined;
+}
+
+/**
+ * The heads when the graph could not be built (a dangling parent, a cycle): among the revisions
+ * whose ancestry is all defined, those no revision names as a parent. A revision below a broken
+ * link is left out, since where it belongs is unknown.
+ */
+function headsWithoutGraph(byRevision: Map<string, Migration>): string[] {
+  // Kahn's walk from the roots: a revision is sound once all its parents are. One below a
+  // missing parent or on a cycle never gets there.
+  const children = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  const ready: string[] = [];
+  for (const m of byRevision.values()) {
+    waiting.set(m.revision, m.parents.length);
+    if (m.parents.length === 0) ready.push(m.revision);
+    for (const p of m.parents) {
+      const list = children.get(p);
+      if (list) list.push(m.revision);
+      else children.set(p, [m.revision]);
+    }
+  }
+  const sound = new Set<string>();
+  for (let r = ready.pop(); r !== undefined; r = ready.pop()) {
+    sound.add(r);
+    for (const c of children.get(r) ?? []) {
+      const left = waiting.get(c)! - 1;
+      waiting.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  return [...sound].filter((r) => !children.has(r)).sort();
+}
+
+function headFindings(heads: string[], byRevision: Map<string, Migration>): Finding[] {
+  if (heads.length < 2) return [];
+  const fix = `Run \`pgstrata merge heads\`: it writes a merge revision whose header says \`-- down_revision: ${heads.join(', ')}\`.`;
+  return heads.map((h) =>
+    finding('multiple-heads', { file: byRevision.get(h)!.upFile, line: 1 }, `${heads.length} heads (${heads.join(', ')}): ${h} and ${heads.filter((x) => x !== h).join(', ')} were branched from the history and never merged`, { fix, revision: h }),
+  );
+}
+
+export async function checkStatic(dir: string): Promise<StaticResult> {
+  const scan = scanSource(dir);
+  const findings: Finding[] = scan.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file'));
+  const byRevision = new Map(scan.migrations.map((m) => [m.revision, m]));
+  const built = RevisionGraph.build(scan.migrations, (r) => byRevision.get(r)!.upFile);
+  findings.push(...built.problems.map((p) => fromProblem(p, 'invalid-graph')));
+  // Every problem in one run: several heads are worth saying next to a broken link elsewhere.
+  findings.push(...headFindings(built.graph ? built.graph.heads() : headsWithoutGraph(byRevision), byRevision));
+  const order = built.graph?.order ?? [...byRevision.keys()].sort();
+
+  const files: ParsedFile[] = [];
+  let fileCount = scan.migrations.length + scan.rejected.size;
+  for (const revision of order) {
+    const m = byRevision.get(revision)!;
+    const base = { revision, ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}) };
+    const up = await parse(m.sql, m.upFile, findings, revision);
+    if (up) files.push({ ...base, file: m.upFile, side: 'up', text: m.sql, statements: up, transactional: m.transactional });
+    const down = inspectDown(m);
+    findings.push(...down.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file', revision)));
+    if (!down.script) continue;
+    fileCount++;
+    const statements = await parse(down.script.sql, down.script.file, findings, revision);
+    if (statements) files.push({ ...base, file: down.script.file, side: 'down', text: down.script.sql, statements, transactional: down.script.transactional });
+  }
+  // Files whose header kept them out of the history still get PostgreSQL's opinion of their SQL.
+  for (const [file, text] of scan.rejected) await parse(text, file, findings);
+
+  // The ups in graph order: which tables each file may count as existing.
+  const tables = TableHistory.build(files.filter((f) => f.side === 'up').map((f) => ({ ...f, parents: byRevision.get(f.revision)!.parents })));
+  for (const f of files) findings.push(...checkFile(f, tables));
+
+  const blocking = findings.some((f) => ruleInfo(f.rule).fixed);
+  const runnable: History | undefined = built.graph && !blocking ? { migrations: byRevision, graph: built.graph, upDir: displayPath(join(dir, 'up')) } : undefined;
+  return { findings, files: fileCount, revisions: scan.migrations.length, ...(runnable ? { runnable } : {}) };
+}

@@ -1,0 +1,47 @@
+// `pgstrata check`: its options and output. The checks themselves (and libpg-query, PGlite) are
+// loaded only when the command runs, so --help and the other commands never pay for them.
+import type { Argv } from 'yargs';
+import type { CheckOptions, Format } from '../../check/index.js';
+import { ExitStatus } from '../../runner/util/errors.js';
+import type { Command } from './core.js';
+import { out } from '../output.js';
+
+function progressLine(): CheckOptions['onProgress'] {
+  if (!process.stderr.isTTY) return undefined;
+  return (p) => process.stderr.write(`\r\x1b[Kround trip ${p.index + 1}/${p.total} ${p.revision} ${p.phase}`);
+}
+
+export const checkCommand: Command = {
+  command: 'check',
+  describe: 'Check the migration files without a database (--roundtrip: also run every up and down on a scratch database)',
+  settings: ['rules', 'strict'],
+  ignores: ['schema', 'table', 'lock-timeout', 'dry-run', 'allow-drift'],
+  builder: (y: Argv) =>
+    y
+      .option('roundtrip', { type: 'boolean', default: false, describe: 'Also run each revision up, down and up again on a scratch database and compare schemas' })
+      .option('strict', { type: 'boolean', default: false, describe: 'Count warnings as errors (exit 7)' })
+      .option('format', { type: 'string', choices: ['human', 'json', 'github'], describe: 'Output: for people, JSON, or GitHub workflow annotations', defaultDescription: 'human (json with --json)' })
+      .option('rules', { describe: 'Rule levels, e.g. --rules.require-lock-timeout off (or "rules" in pgstrata.json)' })
+      .epilogue('check reads only the files; --roundtrip uses an in-memory PGlite, or a throwaway database on the server that --url names (DATABASE_URL is not used). Exit status 7 when an error-level finding exists.'),
+  async run(a, opts, logger) {
+    const format = ((a.format as string | undefined) ?? (opts.json ? 'json' : 'human')) as Format;
+    const { runCheck, formatReport } = await import('../../check/index.js');
+    const onProgress = a.roundtrip && format === 'human' ? progressLine() : undefined;
+    // PGlite takes seconds to start: say so rather than sit silent.
+    if (onProgress) process.stderr.write(`round trip: starting ${opts.url?.startsWith('postgres') ? 'a scratch database' : 'PGlite'}…`);
+    const report = await runCheck({
+      dir: opts.dir,
+      roundtrip: Boolean(a.roundtrip),
+      ...(opts.url ? { url: opts.url } : {}),
+      strict: Boolean(a.strict),
+      rules: a.rules,
+      logger,
+      ...(onProgress ? { onProgress } : {}),
+    }).finally(() => {
+      if (onProgress) process.stderr.write('\r\x1b[K');
+    });
+    const color = format === 'human' && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    out(formatReport(report, format, color));
+    return report.errors > 0 ? ExitStatus.checkFailed : ExitStatus.ok;
+  },
+};
