@@ -7,7 +7,8 @@ import { ExitStatus, UsageError, isPgstrataError } from './runner/util/errors.js
 import { addUrlSecret, redactForeign } from './runner/util/redact.js';
 import { createLogger, type LogFormat } from './cli/logging.js';
 import { describeError, err, errorDocument, json } from './cli/output.js';
-import { commands, type Command } from './cli/commands/core.js';
+import { commands } from './cli/commands/index.js';
+import type { Command } from './cli/command.js';
 import type { GlobalOptions } from './cli/context.js';
 import { displayPath } from './runner/source/source.js';
 import { straySettings, type ConfigSource, type OptionsShape } from './cli/settings.js';

@@ -1,6 +1,6 @@
 // Every rule `check` knows: its id, default severity, what it catches and the safe alternative.
 // The README's rule table says the same; a test keeps the two in step.
-import type { Severity } from './findings.js';
+export type Severity = 'error' | 'warning';
 
 export interface RuleInfo {
   id: string;

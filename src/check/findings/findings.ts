@@ -1,8 +1,8 @@
 // A finding is one thing `check` reports: where, which rule, how bad, and what to do instead.
 // Everything else in src/check produces findings; format.ts turns them into output.
-import { ruleInfo } from './catalog.js';
+import { ruleInfo, type Severity } from './catalog.js';
 
-export type Severity = 'error' | 'warning';
+export type { Severity };
 
 export interface Finding {
   /** The file as shown to the user (relative to the working directory). */

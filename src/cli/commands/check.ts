@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import type { CheckOptions, Format } from '../../check/index.js';
 import { ExitStatus } from '../../runner/util/errors.js';
-import type { Command } from './core.js';
+import type { Command } from '../command.js';
 import { out } from '../output.js';
 
 function progressLine(): CheckOptions['onProgress'] {

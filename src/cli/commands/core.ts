@@ -1,4 +1,5 @@
-// One entry per command: its yargs shape and a handler that calls the runner and prints.
+// The commands that run, revert, record and scaffold migrations: up, down, redo, status, current,
+// new, stamp.
 import type { Argv } from 'yargs';
 import type { Logger } from '../../runner/util/logger.js';
 import { existsSync } from 'node:fs';
@@ -15,20 +16,8 @@ import { DATABASE_OPTIONS, draftHistory, withOptionalRunner, withRunner, type Gl
 import { createdLines, json, out, runSummary, stepLine } from '../output.js';
 import { holdYoungGeneration } from '../heap.js';
 import { statusLines } from '../views.js';
-import { opsCommands } from './ops.js';
-import { graphCommands } from './graph.js';
-import { checkCommand } from './check.js';
+import type { Command } from '../command.js';
 
-export interface Command {
-  command: string | string[];
-  describe: string;
-  builder: (y: Argv) => Argv;
-  run(args: Record<string, unknown>, opts: GlobalOptions, logger: Logger): Promise<number | void>;
-  /** Command-specific settings it declares itself; see cli.ts acceptSharedSettings. */
-  settings?: string[];
-  /** Global options the command does not use: accepted as everywhere, but left out of its --help. */
-  ignores?: string[];
-}
 
 const targetArg = (fallback: string, describe: string) => (y: Argv) => y.positional('target', { type: 'string', default: fallback, describe });
 
@@ -62,7 +51,7 @@ async function printScript(a: Record<string, unknown>, opts: GlobalOptions, logg
 
 const streamSteps = (opts: GlobalOptions) => (opts.json || opts.dryRun ? {} : { onStep: (s: Parameters<typeof stepLine>[0]) => out(stepLine(s)) });
 
-const coreCommands: Command[] = [
+export const coreCommands: Command[] = [
   {
     command: ['up [target]', 'upgrade'],
     describe: 'Apply pending revisions up to target (default: every head)',
@@ -193,7 +182,4 @@ const coreCommands: Command[] = [
       out(lines.join('\n'));
     },
   },
-  checkCommand,
 ];
-
-export const commands: Command[] = [...coreCommands, ...graphCommands, ...opsCommands];

@@ -10,7 +10,7 @@ import { mermaid } from '../../runner/render/mermaid.js';
 import { newestFirst } from '../../runner/render/order.js';
 import { mergeParents, writeMerge } from '../../runner/commands/scaffold.js';
 import { status } from '../../runner/commands/status.js';
-import type { Command } from './core.js';
+import type { Command } from '../command.js';
 import { DATABASE_OPTIONS, draftHistory, withOptionalRunner, type GlobalOptions } from '../context.js';
 import { branchLines, historyGraphLines, marksOf, tagsOf, type Marks } from '../graph-views.js';
 import { createdLines, json, out } from '../output.js';

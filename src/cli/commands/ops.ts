@@ -7,7 +7,7 @@ import { humanDuration } from '../../runner/util/elapsed.js';
 import { AbsentDatabase } from '../../runner/engines/absent.js';
 import { lockSessions, releaseStale, type LockSession, type Released } from '../../runner/commands/locks.js';
 import { parseDuration } from '../duration.js';
-import type { Command } from './core.js';
+import type { Command } from '../command.js';
 import { withRunner } from '../context.js';
 import { json, out } from '../output.js';
 

@@ -4,7 +4,6 @@ import { DriftError, SourceError, type DriftItem, type Problem } from '../util/e
 import { RevisionGraph } from './graph.js';
 import { join } from 'node:path';
 import { displayPath, scanSource, type Migration, type ScannedSource } from '../source/source.js';
-import type { AppliedMark, AppliedRow } from '../store/store.js';
 
 export interface History {
   migrations: Map<string, Migration>;
@@ -43,7 +42,19 @@ export function fileOf(history: History, revision: string): string {
 }
 
 /** The file graph plus applied revisions that have no file, with the parents recorded for them. */
-export function graphWithApplied(history: History, applied: Pick<AppliedRow, 'revision' | 'parents'>[]): RevisionGraph {
+/** What the graph needs of an applied revision: the version table's row satisfies it. */
+export interface RecordedParents {
+  revision: string;
+  parents: string[];
+}
+
+/** What drift needs of an applied revision: the checksum of the up file it ran. */
+export interface RecordedChecksum {
+  revision: string;
+  checksum: string;
+}
+
+export function graphWithApplied(history: History, applied: RecordedParents[]): RevisionGraph {
   const orphans = applied.filter((r) => !history.migrations.has(r.revision));
   if (orphans.length === 0) return history.graph;
   const known = new Set([...history.migrations.keys(), ...orphans.map((r) => r.revision)]);
@@ -57,7 +68,7 @@ export function graphWithApplied(history: History, applied: Pick<AppliedRow, 're
 }
 
 /** Applied revisions whose up file changed since it ran, or is gone. CRLF-only edits are not drift. */
-export function findDrift(history: History, applied: AppliedMark[]): DriftItem[] {
+export function findDrift(history: History, applied: RecordedChecksum[]): DriftItem[] {
   const items: DriftItem[] = [];
   for (const row of applied) {
     const m = history.migrations.get(row.revision);

@@ -1,0 +1,9 @@
+// Every command, in the order --help lists them. The modules below register nothing themselves:
+// this list is the only place that names them, so nothing imports back up from a command.
+import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
+import { coreCommands } from './core.js';
+import { graphCommands } from './graph.js';
+import { opsCommands } from './ops.js';
+
+export const commands: Command[] = [...coreCommands, checkCommand, ...graphCommands, ...opsCommands];
