@@ -11,7 +11,8 @@ import { commands } from './cli/commands/index.js';
 import type { Command } from './cli/command.js';
 import type { GlobalOptions } from './cli/context.js';
 import { displayPath } from './runner/source/source.js';
-import { straySettings, type ConfigSource, type OptionsShape } from './cli/settings.js';
+import { pgstrataVersion } from './runner/util/version.js';
+import { strayConfigKeys, strayVariables, type ConfigSource, type OptionsShape } from './cli/settings.js';
 
 const CONFIG_FILE = 'pgstrata.json';
 
@@ -71,7 +72,15 @@ async function main(argv: string[]): Promise<number> {
     // (yargs passes itself as the second argument; its types do not say so.)
     .middleware(((a: { json?: unknown; _: unknown[] }, y: { getOptions(): OptionsShape }) => {
       asJson = Boolean(a.json);
-      const problems = straySettings(String(a._[0] ?? ''), y.getOptions(), process.env, configSource, ['debug', ...COMMAND_SETTINGS]);
+      const command = String(a._[0] ?? '');
+      const shape = y.getOptions();
+      // A PGSTRATA… variable may belong to the user's own scripts: warn, drop it, and go on.
+      for (const stray of strayVariables(command, shape, process.env, ['debug', ...COMMAND_SETTINGS])) {
+        if (stray.message) err(`warning: ${stray.message}`);
+        for (const key of stray.keys) delete (a as Record<string, unknown>)[key];
+      }
+      // A key in the config file is pgstrata's own: a stray one is a mistake to fix.
+      const problems = strayConfigKeys(command, shape, configSource, ['debug', ...COMMAND_SETTINGS]);
       if (problems.length > 0) throw new UsageError(problems.join('\n'));
     }) as never, true)
     .strict()
@@ -79,7 +88,8 @@ async function main(argv: string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // From pgstrata's own package.json, wherever it is installed (yargs would look near the working directory).
+    .version(pgstrataVersion())
     .epilogue('Exit status: 0 ok, 1 migration SQL failed, 2 usage, 3 invalid files or graph, 4 drift, 5 lock timeout, 6 cannot connect, 7 check found problems.\nOptions also come from PGSTRATA_* environment variables (PGSTRATA_LOCK_TIMEOUT=30s) and ./pgstrata.json.')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)

@@ -34,20 +34,44 @@ function known(shape: OptionsShape, unlisted: readonly string[]): { has: (name: 
   return { has: (n) => names.has(kebab(n)) || names.has(camel(n)), listed };
 }
 
-/** One message per stray PGSTRATA_* variable or config key; empty when there is none. */
-export function straySettings(command: string, shape: OptionsShape, env: NodeJS.ProcessEnv, config?: ConfigSource, unlisted: readonly string[] = []): string[] {
+/** A PGSTRATA… variable no option takes, and the parsed keys yargs made of it (to drop). */
+export interface StrayVariable {
+  variable: string;
+  /** Empty for a variable that does not look like a setting (PGSTRATA, PGSTRATAX): ignored silently. */
+  message: string;
+  keys: string[];
+}
+
+/**
+ * yargs' env('PGSTRATA') reads every variable whose name starts with PGSTRATA; the rest of the
+ * name, cut at `__` (nesting), becomes a key. Those no option takes are returned so the CLI can
+ * warn and go on: the environment is shared with other programs, and a leftover variable must
+ * not stop a deploy.
+ */
+export function strayVariables(command: string, shape: OptionsShape, env: NodeJS.ProcessEnv, unlisted: readonly string[] = []): StrayVariable[] {
   const { has, listed } = known(shape, unlisted);
-  const problems: string[] = [];
   const what = command ? `\`pgstrata ${command}\`` : 'pgstrata';
+  const strays: StrayVariable[] = [];
   for (const variable of Object.keys(env).sort()) {
-    if (!variable.startsWith('PGSTRATA_') || variable === 'PGSTRATA_') continue;
-    const option = variable.slice('PGSTRATA_'.length).toLowerCase().replace(/_/g, '-');
-    if (has(option)) continue;
-    problems.push(
-      `unknown setting ${variable} (environment): ${what} has no option --${option}. ` +
-        `PGSTRATA_<OPTION> variables name an option in capitals with _ for -: ${listed.map((o) => `PGSTRATA_${o.toUpperCase().replace(/-/g, '_')}`).join(', ')}. Unset it, or fix its name.`,
-    );
+    if (!variable.startsWith('PGSTRATA')) continue;
+    const first = variable.slice('PGSTRATA'.length).split('__')[0]!.replace(/^_+/, '').toLowerCase();
+    const option = first.replace(/_/g, '-');
+    if (first !== '' && has(option)) continue;
+    const keys = [...new Set([first, option, camel(first)])];
+    const message = variable.startsWith('PGSTRATA_') && first !== ''
+      ? `${variable} is not a setting of ${what} (it has no option --${option}); ignored. ` +
+        `PGSTRATA_<OPTION> variables name an option in capitals with _ for -: ${listed.map((o) => `PGSTRATA_${o.toUpperCase().replace(/-/g, '_')}`).join(', ')}.`
+      : '';
+    strays.push({ variable, message, keys });
   }
+  return strays;
+}
+
+/** One message per key of the config file that no option of the command takes. */
+export function strayConfigKeys(command: string, shape: OptionsShape, config?: ConfigSource, unlisted: readonly string[] = []): string[] {
+  const { has, listed } = known(shape, unlisted);
+  const what = command ? `\`pgstrata ${command}\`` : 'pgstrata';
+  const problems: string[] = [];
   for (const key of config?.keys ?? []) {
     if (key === 'extends' || has(key)) continue;
     problems.push(`unknown key "${key}" in ${config!.file}: ${what} has no option --${kebab(key)}. Its keys are option names: ${listed.join(', ')}. Remove the key, or fix its name.`);
