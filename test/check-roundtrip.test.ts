@@ -291,4 +291,40 @@ test('on a server: the Genesis history round-trips cleanly', async () => {
   assert.is(r.roundtrip!.checked, 3);
 });
 
+// 63 bytes, the longest name PostgreSQL keeps (NAMEDATALEN - 1); the column's name has a
+// two-byte letter so bytes and characters differ.
+const long = (head: string) => head + 'x'.repeat(63 - Buffer.byteLength(head));
+const LT = long('table_'), LC = long('column_é_'), LK = long('check_'), LI = long('index_');
+const longNames = (down: string): MigrationSpec[] => [
+  { revision: 'r1', up: `CREATE TABLE ${LT} (id int PRIMARY KEY, ${LC} int CONSTRAINT ${LK} CHECK (${LC} > 0));\nCREATE INDEX ${LI} ON ${LT} (${LC});`, down: `DROP TABLE ${LT};` },
+  { revision: 'r2', parents: ['r1'], up: `ALTER TABLE ${LT} ALTER COLUMN ${LC} TYPE bigint;`, down },
+];
+
+test('63-byte names: a down that restores them gives no difference', async () => {
+  assert.is(Buffer.byteLength(LC), 63);
+  const r = await onPGlite(longNames(`ALTER TABLE ${LT} ALTER COLUMN ${LC} TYPE int;`));
+  assert.equal(summary(r), []);
+  assert.is(r.checked, 2);
+});
+
+test('63-byte names: a column left changed is reported under its full name, not its table\'s', async () => {
+  const r = await onPGlite(longNames('SELECT 1;'));
+  assert.equal(summary(r), [`error roundtrip-difference: column ${LT}.${LC} differs after down: integer → bigint (revision r2)`]);
+});
+
+test('63-byte names on a server: clean when restored, the full column name when not', async () => {
+  for (const [down, expected] of [
+    [`ALTER TABLE ${LT} ALTER COLUMN ${LC} TYPE int;`, []],
+    ['SELECT 1;', [`column ${LT}.${LC} differs after down: integer → bigint (revision r2)`]],
+  ] as const) {
+    const t = tempSql(longNames(down));
+    try {
+      const r = await runCheck({ dir: t.dir, roundtrip: true, url: SERVER_URL, rules: { 'require-lock-timeout': 'off' } });
+      assert.equal(r.findings.filter((f) => f.rule.startsWith('roundtrip')).map((f) => f.message), [...expected]);
+    } finally {
+      t.remove();
+    }
+  }
+});
+
 test.run();

@@ -45,9 +45,11 @@ rel AS (
 -- One JSON value rather than a row per object: on PGlite, turning hundreds of result rows into
 -- JavaScript objects costs more than the query itself.
 SELECT pg_catalog.json_agg(json_build_array(kind, name, parent, def, pos)) AS objects FROM (
-SELECT 'schema' AS kind, nspname AS name, NULL AS parent, '' AS def, 0 AS pos FROM ns WHERE nspname <> current_schema()
+-- text, not name, in the first branch: the union takes its column types from it, and name would
+-- cut \`table.column\` (and every other joined name) at 63 bytes.
+SELECT 'schema'::text AS kind, nspname::text AS name, NULL::text AS parent, ''::text AS def, 0 AS pos FROM ns WHERE nspname <> current_schema()
 UNION ALL
-SELECT 'extension', extname, NULL, extversion, 0 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'
+SELECT 'extension', extname::text, NULL, extversion, 0 FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'
 UNION ALL
 SELECT CASE relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' ELSE 'table' END,
        name, NULL,
