@@ -34,9 +34,9 @@ test('a file with a broken header is still parsed', async () => {
   assert.equal(positions(r.findings, 'syntax-error'), ['up 3:1']);
 });
 
-test('empty-migration: up and down files with only comments are errors; a merge may be empty', async () => {
-  const r = await staticCheck([base(), child('-- nothing here\n;', '/* nor here */')]);
-  assert.equal(positions(r.findings, 'empty-migration').sort(), ['down undefined:undefined', 'up undefined:undefined']);
+test('empty-migration: an up file with only comments is an error; a merge may be empty', async () => {
+  const r = await staticCheck([base(), child('-- nothing here\n;', 'SELECT 1;')]);
+  assert.equal(positions(r.findings, 'empty-migration'), ['up undefined:undefined']);
   const merge = await staticCheck([
     base(),
     { revision: 'a', parents: ['r1'], up: 'CREATE TABLE a (x int);', down: 'DROP TABLE a;' },
@@ -44,6 +44,17 @@ test('empty-migration: up and down files with only comments are errors; a merge 
     { revision: 'm', parents: ['a', 'b'], up: '-- merge', down: '-- merge' },
   ]);
   assert.equal(merge.findings, []);
+});
+
+test('empty-down: one warning per unmarked empty down, none for -- no-op or -- irreversible, no syntax error for zero bytes', async () => {
+  const r = await staticCheck([
+    base(),
+    { revision: 'r2', parents: ['r1'], up: 'ALTER TABLE t ADD COLUMN y int;', down: '', header: ['lock_timeout: 5s'] },
+    { revision: 'r3', parents: ['r2'], up: 'COMMENT ON TABLE t IS $$t$$;', down: '-- nothing to undo\n', header: ['lock_timeout: 5s'] },
+    { revision: 'r4', parents: ['r3'], up: 'COMMENT ON TABLE t IS $$u$$;', down: '-- no-op\n', header: ['lock_timeout: 5s'] },
+    { revision: 'r5', parents: ['r4'], up: 'COMMENT ON TABLE t IS $$v$$;', down: '-- irreversible\n', header: ['lock_timeout: 5s'] },
+  ]);
+  assert.equal(r.findings.map((f) => `${f.rule} ${f.severity} ${f.revision}`), ['empty-down warning r2', 'empty-down warning r3']);
 });
 
 test('multiple-heads: two children of one parent and no merge', async () => {

@@ -6,6 +6,7 @@ import type { History } from '../../runner/graph/history.js';
 import type { Problem } from '../../runner/util/errors.js';
 import { displayPath, inspectDown, scanSource, type Migration } from '../../runner/source/source.js';
 import { parseStatements, type ParsedStatement } from '../../runner/util/sqlparse.js';
+import { hasStatement } from '../../runner/source/sqltext.js';
 import { ruleInfo } from '../findings/catalog.js';
 import { checkFile, type ParsedFile } from './file.js';
 import { finding, type Finding } from '../findings/findings.js';
@@ -94,7 +95,11 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
     findings.push(...down.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file', revision)));
     if (!down.script) continue;
     fileCount++;
-    const statements = await parse(down.script.sql, down.script.file, findings, revision);
+    if (down.script.empty === 'unmarked') {
+      findings.push(fromProblem({ file: down.script.file, message: `the down file of ${revision} has no SQL statement: \`up\` runs, but \`down\` stops before reverting ${revision}` }, 'empty-down', revision));
+    }
+    // A file with nothing in it has nothing to parse (and a zero-byte one is no syntax error).
+    const statements = down.script.empty || !hasStatement(down.script.sql) ? [] : await parse(down.script.sql, down.script.file, findings, revision);
     if (statements) files.push({ ...base, file: down.script.file, side: 'down', text: down.script.sql, statements, transactional: down.script.transactional });
   }
   // Files whose header kept them out of the history still get PostgreSQL's opinion of their SQL.

@@ -8,6 +8,7 @@ import { defaultParents, writeRevision } from '../../runner/commands/scaffold.js
 import { stamp } from '../../runner/commands/stamp.js';
 import { ALEMBIC_TABLE, stampFromAlembic } from '../../runner/commands/adopt.js';
 import { resolveRevision } from '../../runner/graph/target.js';
+import { warnAboutEmptyDowns } from '../../runner/graph/drafts.js';
 import { status } from '../../runner/commands/status.js';
 import type { RunResult } from '../../runner/commands/runner.js';
 import { UsageError } from '../../runner/util/errors.js';
@@ -106,6 +107,7 @@ export const coreCommands: Command[] = [
     async run(_a, opts, logger) {
       holdYoungGeneration();
       const history = draftHistory(opts, logger);
+      warnAboutEmptyDowns(history, logger);
       const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
       if (opts.json) json({ ok: true, ...report });
       else out(statusLines(report).join('\n'));

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import type { Logger } from '../../runner/util/logger.js';
 import { UsageError } from '../../runner/util/errors.js';
 import type { History } from '../../runner/graph/history.js';
+import { warnAboutEmptyDowns } from '../../runner/graph/drafts.js';
 import { branchPoints } from '../../runner/render/branches.js';
 import { dot } from '../../runner/render/dot.js';
 import { mermaid } from '../../runner/render/mermaid.js';
@@ -35,6 +36,7 @@ export const graphCommands: Command[] = [
     ignores: ['dry-run', 'allow-drift'],
     async run(a, opts, logger) {
       const { history, marks } = await historyWithMarks(opts, logger);
+      warnAboutEmptyDowns(history, logger);
       const g = history.graph;
       if (opts.json) {
         const revisions = newestFirst(g).map((r) => ({

@@ -4,7 +4,7 @@ import { SourceError, UsageError, type Problem } from '../util/errors.js';
 import { fileOf, type History } from '../graph/history.js';
 import type { Logger } from '../util/logger.js';
 import type { Step } from '../graph/plan.js';
-import { readDown } from '../source/source.js';
+import { readDown, type DownScript } from '../source/source.js';
 import { downStep, storedDownScript, upStep, type StepScript } from './steps.js';
 import type { Store } from '../store/store.js';
 
@@ -47,6 +47,12 @@ export async function prepareScripts(history: History, steps: Step[], store: Sto
       }
       if (!fromFile) logger.warn({ event: 'stored-down', revision: step.revision }, `${step.revision} has no down file here; using the down SQL stored when it was applied`);
       const down = fromFile ?? storedDownScript(step.revision, stored!);
+      // A merge's down is empty by nature; any other empty down must say what it means.
+      const refusal = m && m.parents.length >= 2 ? undefined : emptyDownRefusal(step.revision, down);
+      if (refusal) {
+        problems.push(refusal);
+        continue;
+      }
       out.push(prepared(step, down.file, down.transactional, () => downStep(step.revision, down, m, store)));
     } catch (e) {
       if (e instanceof SourceError) problems.push(...e.problems);
@@ -55,4 +61,20 @@ export async function prepareScripts(history: History, steps: Step[], store: Sto
   }
   if (problems.length > 0) throw new SourceError(problems, 'nothing was run');
   return out;
+}
+
+/** Why `down` must not run through an empty down file, or undefined when it may (`-- no-op`). */
+function emptyDownRefusal(revision: string, down: DownScript): Problem | undefined {
+  if (down.empty === 'irreversible') {
+    return { file: down.file, message: `revision ${revision} is irreversible (its down file says \`-- irreversible\`)`, hint: `Nothing was changed. Go down no further than ${revision} (\`pgstrata down ${revision}\`).` };
+  }
+  if (down.empty === 'unmarked') {
+    return {
+      code: 'empty-down',
+      file: down.file,
+      message: `the down file of ${revision} has no SQL statement, so reverting ${revision} would undo nothing`,
+      hint: 'Nothing was changed. Write the reverse SQL there; or add a line `-- no-op` if the change needs no undoing, or `-- irreversible` if it cannot be undone.',
+    };
+  }
+  return undefined;
 }

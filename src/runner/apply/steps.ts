@@ -6,7 +6,7 @@ import { parseDownHeader } from '../source/header.js';
 import { Journal, type Duration, type Failure } from '../store/journal.js';
 import type { Logger } from '../util/logger.js';
 import type { RawDbError } from './pgerror.js';
-import type { DownScript, Migration } from '../source/source.js';
+import { emptyDown, type DownScript, type Migration } from '../source/source.js';
 import { quoteLiteral } from '../util/sqlstring.js';
 import type { Statement, Store, Timing } from '../store/store.js';
 import { pgstrataVersion } from '../util/version.js';
@@ -117,7 +117,8 @@ function journalFor(
 /** Wraps down SQL read from the version table as a DownScript. */
 export function storedDownScript(revision: string, sql: string): DownScript {
   const file = `down SQL of ${revision} stored in the version table`;
-  return { file, sql, checksum: '', transactional: parseDownHeader(sql, file).header.transactional };
+  const empty = emptyDown(sql);
+  return { file, sql, checksum: '', transactional: parseDownHeader(sql, file).header.transactional, ...(empty ? { empty } : {}) };
 }
 
 export function settings(step: StepScript, local: boolean): string[] {

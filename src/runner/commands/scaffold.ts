@@ -43,7 +43,7 @@ export interface RevisionTexts {
 
 const REVISION_TEXTS: RevisionTexts = {
   up: ['-- Forward SQL goes here. It runs in one transaction with its version row;', "-- pgstrata refuses to apply the file while it has no statement.", ''],
-  down: ['-- SQL that exactly reverses the up file goes here (pgstrata refuses an empty down).', '-- If it cannot be reversed, delete this file and add `-- down: irreversible` to the up header.', ''],
+  down: ['-- SQL that exactly reverses the up file goes here (`down` stops at this revision while it has no statement).', '-- If nothing needs undoing, write a line `-- no-op`; if it cannot be undone, a line `-- irreversible`.', ''],
 };
 
 const MERGE_TEXTS: RevisionTexts = {

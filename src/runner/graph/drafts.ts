@@ -1,6 +1,6 @@
 // A history with revisions still being written. `new` scaffolds files holding only comments,
-// which the commands that run or record SQL (up, down, redo, stamp, check) refuse: an empty
-// migration must never be applied. The read-only and scaffolding commands (status, current,
+// which the commands that run or record SQL (up, down, redo, stamp, check) refuse: an empty up
+// must never be applied (an empty down is recorded by up; down refuses to run through it). The read-only and scaffolding commands (status, current,
 // history, heads, branches, graph, new, merge) load such a history anyway, so that the branch
 // workflow works while files are half-written; they warn, and status marks those revisions.
 import { historyOf, type History } from './history.js';
@@ -24,10 +24,9 @@ export function loadDraftHistory(dir: string): History {
   for (const m of migrations) {
     if (!emptyUp.has(m.upFile)) continue;
     add(m.revision, m.upFile);
-    // Down files are otherwise read only when a down runs (or an up records it, which refuses an
-    // empty one); here only the downs of empty ups, which is what `new` leaves, so that a large
-    // history's status does not read every down file.
-    for (const p of inspectDown(m).problems) if (p.code === EMPTY) add(m.revision, p.file);
+    // What `new` leaves: the down of an empty up is named with it (warnAboutEmptyDowns names the rest).
+    const down = inspectDown(m).script;
+    if (down?.empty === 'unmarked') add(m.revision, down.file);
   }
   return { ...history, empty };
 }
@@ -40,4 +39,22 @@ export function warnAboutEmpty(history: History, logger: Logger): void {
     { event: 'empty-migration', files },
     `${files.length === 1 ? 'a migration file has' : `${files.length} migration files have`} no SQL statement yet: ${files.join(', ')}; fill ${files.length === 1 ? 'it' : 'them'} in before \`up\` (up refuses empty migrations)`,
   );
+}
+
+/**
+ * One warning per down file with no statement and no `-- no-op` or `-- irreversible` line (for
+ * status and history): `up` records such a revision, but `down` will stop there. The downs of
+ * empty ups are already named by warnAboutEmpty. Reads every down file, which costs a read per
+ * revision; only the commands that show the whole history pay it.
+ */
+export function warnAboutEmptyDowns(history: History, logger: Logger): void {
+  for (const m of history.migrations.values()) {
+    if (history.empty?.has(m.revision)) continue;
+    const down = inspectDown(m).script;
+    if (down?.empty !== 'unmarked') continue;
+    logger.warn(
+      { event: 'empty-down', revision: m.revision, file: down.file },
+      `${down.file}: the down file of ${m.revision} has no SQL statement; \`down\` will stop before reverting it (write the reverse SQL, or a line \`-- no-op\` if nothing needs undoing, or \`-- irreversible\`)`,
+    );
+  }
 }

@@ -6,7 +6,7 @@ import { join, relative, isAbsolute, sep } from 'node:path';
 import { checksum } from './checksum.js';
 import { SourceError, type Problem } from '../util/errors.js';
 import { parseDownHeader, parseUpHeader } from './header.js';
-import { hasStatement } from './sqltext.js';
+import { emptyDown, hasStatement, type EmptyDown } from './sqltext.js';
 import { stripBom } from '../util/text.js';
 import { firstInvalidByte, lineOfByte } from './utf8.js';
 
@@ -37,6 +37,8 @@ export interface DownScript {
   sql: string;
   checksum: string;
   transactional: boolean;
+  /** Set when the file has no statement (never for a merge, whose down may be empty). */
+  empty?: EmptyDown;
 }
 
 /** What reading a directory found: the valid migrations, every problem, and each decoded up file's text. */
@@ -227,6 +229,8 @@ export function scanSource(dir: string): ScannedSource {
   return { ...parsed, problems: [...problems, ...parsed.problems] };
 }
 
+export { emptyDown, type EmptyDown } from './sqltext.js';
+
 /** Reads and checks the down file of a migration, just before it is needed. */
 export function readDown(m: Migration): DownScript | undefined {
   const { script, problems } = inspectDown(m);
@@ -246,8 +250,7 @@ export function inspectDown(m: Migration): { script?: DownScript; problems: Prob
   if (text === undefined) return { problems };
   const { header, problems: headerProblems } = parseDownHeader(text, m.downFile);
   problems.push(...headerProblems);
-  if (m.parents.length < 2 && !hasStatement(text)) {
-    problems.push({ code: 'empty-migration', file: m.downFile, message: 'down file has no SQL statement, only comments or whitespace', hint: 'Write the reverse SQL, or declare `-- down: irreversible` in the up header and delete this file.' });
-  }
-  return { script: { file: m.downFile, sql: text, checksum: checksum(text), transactional: header.transactional }, problems };
+  // An empty down is not a problem here: `up` may record it, `down` decides (see emptyDown).
+  const empty = m.parents.length < 2 ? emptyDown(text) : undefined;
+  return { script: { file: m.downFile, sql: text, checksum: checksum(text), transactional: header.transactional, ...(empty ? { empty } : {}) }, problems };
 }

@@ -38,3 +38,20 @@ function skipBlockComment(sql: string, start: number): number {
   }
   return i;
 }
+
+/**
+ * What an empty down file says it means. `down` refuses an 'unmarked' one (it would record a
+ * revert that undid nothing); a line `-- irreversible` makes it always refuse, `-- no-op` lets it
+ * pass (the change needs no undoing). Undefined when the file holds a statement.
+ */
+export type EmptyDown = 'unmarked' | 'irreversible' | 'no-op';
+
+export function emptyDown(sql: string): EmptyDown | undefined {
+  if (hasStatement(sql)) return undefined;
+  for (const line of sql.split('\n')) {
+    const marker = line.trim().toLowerCase();
+    if (marker === '-- irreversible') return 'irreversible';
+    if (marker === '-- no-op') return 'no-op';
+  }
+  return 'unmarked';
+}
