@@ -12,7 +12,7 @@ import type { Command } from './cli/command.js';
 import type { GlobalOptions } from './cli/context.js';
 import { displayPath } from './runner/source/source.js';
 import { pgstrataVersion } from './runner/util/version.js';
-import { strayConfigKeys, strayVariables, type ConfigSource, type OptionsShape } from './cli/settings.js';
+import { straySettings, type ConfigSource, type OptionsShape } from './cli/settings.js';
 
 const CONFIG_FILE = 'pgstrata.json';
 
@@ -72,16 +72,12 @@ async function main(argv: string[]): Promise<number> {
     // (yargs passes itself as the second argument; its types do not say so.)
     .middleware(((a: { json?: unknown; _: unknown[] }, y: { getOptions(): OptionsShape }) => {
       asJson = Boolean(a.json);
-      const command = String(a._[0] ?? '');
-      const shape = y.getOptions();
-      // A PGSTRATA… variable may belong to the user's own scripts: warn, drop it, and go on.
-      for (const stray of strayVariables(command, shape, process.env, ['debug', ...COMMAND_SETTINGS])) {
+      const { variables, configKeys } = straySettings(String(a._[0] ?? ''), y.getOptions(), process.env, configSource, ['debug', ...COMMAND_SETTINGS]);
+      for (const stray of variables) {
         if (stray.message) err(`warning: ${stray.message}`);
         for (const key of stray.keys) delete (a as Record<string, unknown>)[key];
       }
-      // A key in the config file is pgstrata's own: a stray one is a mistake to fix.
-      const problems = strayConfigKeys(command, shape, configSource, ['debug', ...COMMAND_SETTINGS]);
-      if (problems.length > 0) throw new UsageError(problems.join('\n'));
+      if (configKeys.length > 0) throw new UsageError(configKeys.join('\n'));
     }) as never, true)
     .strict()
     .demandCommand(1, 'Name a command; see the list above.')

@@ -36,45 +36,37 @@ function known(shape: OptionsShape, unlisted: readonly string[]): { has: (name: 
 
 /** A PGSTRATA… variable no option takes, and the parsed keys yargs made of it (to drop). */
 export interface StrayVariable {
-  variable: string;
   /** Empty for a variable that does not look like a setting (PGSTRATA, PGSTRATAX): ignored silently. */
   message: string;
   keys: string[];
 }
 
 /**
- * yargs' env('PGSTRATA') reads every variable whose name starts with PGSTRATA; the rest of the
- * name, cut at `__` (nesting), becomes a key. Those no option takes are returned so the CLI can
- * warn and go on: the environment is shared with other programs, and a leftover variable must
- * not stop a deploy.
+ * Settings no option of the command takes. yargs' env('PGSTRATA') reads every variable whose name
+ * starts with PGSTRATA; the rest of the name, cut at `__` (nesting), becomes a key. Those are
+ * returned for the CLI to warn about and drop (the environment is shared with other programs, and
+ * a leftover variable must not stop a deploy); a stray key of the config file, pgstrata's own, is
+ * a message for a usage error.
  */
-export function strayVariables(command: string, shape: OptionsShape, env: NodeJS.ProcessEnv, unlisted: readonly string[] = []): StrayVariable[] {
+export function straySettings(command: string, shape: OptionsShape, env: NodeJS.ProcessEnv, config?: ConfigSource, unlisted: readonly string[] = []): { variables: StrayVariable[]; configKeys: string[] } {
   const { has, listed } = known(shape, unlisted);
   const what = command ? `\`pgstrata ${command}\`` : 'pgstrata';
-  const strays: StrayVariable[] = [];
+  const variables: StrayVariable[] = [];
   for (const variable of Object.keys(env).sort()) {
     if (!variable.startsWith('PGSTRATA')) continue;
     const first = variable.slice('PGSTRATA'.length).split('__')[0]!.replace(/^_+/, '').toLowerCase();
     const option = first.replace(/_/g, '-');
     if (first !== '' && has(option)) continue;
-    const keys = [...new Set([first, option, camel(first)])];
     const message = variable.startsWith('PGSTRATA_') && first !== ''
       ? `${variable} is not a setting of ${what} (it has no option --${option}); ignored. ` +
         `PGSTRATA_<OPTION> variables name an option in capitals with _ for -: ${listed.map((o) => `PGSTRATA_${o.toUpperCase().replace(/-/g, '_')}`).join(', ')}.`
       : '';
-    strays.push({ variable, message, keys });
+    variables.push({ message, keys: [...new Set([first, option, camel(first)])] });
   }
-  return strays;
-}
-
-/** One message per key of the config file that no option of the command takes. */
-export function strayConfigKeys(command: string, shape: OptionsShape, config?: ConfigSource, unlisted: readonly string[] = []): string[] {
-  const { has, listed } = known(shape, unlisted);
-  const what = command ? `\`pgstrata ${command}\`` : 'pgstrata';
-  const problems: string[] = [];
+  const configKeys: string[] = [];
   for (const key of config?.keys ?? []) {
     if (key === 'extends' || has(key)) continue;
-    problems.push(`unknown key "${key}" in ${config!.file}: ${what} has no option --${kebab(key)}. Its keys are option names: ${listed.join(', ')}. Remove the key, or fix its name.`);
+    configKeys.push(`unknown key "${key}" in ${config!.file}: ${what} has no option --${kebab(key)}. Its keys are option names: ${listed.join(', ')}. Remove the key, or fix its name.`);
   }
-  return problems;
+  return { variables, configKeys };
 }

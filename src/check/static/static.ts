@@ -99,7 +99,7 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
       findings.push(fromProblem({ file: down.script.file, message: `the down file of ${revision} has no SQL statement: \`up\` runs, but \`down\` stops before reverting ${revision}` }, 'empty-down', revision));
     }
     // A file with nothing in it has nothing to parse (and a zero-byte one is no syntax error).
-    const statements = down.script.empty || !hasStatement(down.script.sql) ? [] : await parse(down.script.sql, down.script.file, findings, revision);
+    const statements = !hasStatement(down.script.sql) ? [] : await parse(down.script.sql, down.script.file, findings, revision);
     if (statements) files.push({ ...base, file: down.script.file, side: 'down', text: down.script.sql, statements, transactional: down.script.transactional });
   }
   // Files whose header kept them out of the history still get PostgreSQL's opinion of their SQL.

@@ -36,7 +36,7 @@ export async function prepareScripts(history: History, steps: Step[], store: Sto
         continue;
       }
       if (m?.irreversible) {
-        problems.push({ file: m.upFile, message: `revision ${m.revision} is declared irreversible (down: irreversible)`, hint: `Nothing was changed. Go down no further than ${m.revision} (\`pgstrata down ${m.revision}\`).` });
+        problems.push(irreversible(m.upFile, m.revision, 'is declared irreversible (down: irreversible)'));
         continue;
       }
       const fromFile = m ? readDown(m) : undefined;
@@ -63,10 +63,14 @@ export async function prepareScripts(history: History, steps: Step[], store: Sto
   return out;
 }
 
+function irreversible(file: string, revision: string, why: string): Problem {
+  return { file, message: `revision ${revision} ${why}`, hint: `Nothing was changed. Go down no further than ${revision} (\`pgstrata down ${revision}\`).` };
+}
+
 /** Why `down` must not run through an empty down file, or undefined when it may (`-- no-op`). */
 function emptyDownRefusal(revision: string, down: DownScript): Problem | undefined {
   if (down.empty === 'irreversible') {
-    return { file: down.file, message: `revision ${revision} is irreversible (its down file says \`-- irreversible\`)`, hint: `Nothing was changed. Go down no further than ${revision} (\`pgstrata down ${revision}\`).` };
+    return irreversible(down.file, revision, 'is irreversible (its down file says `-- irreversible`)');
   }
   if (down.empty === 'unmarked') {
     return {

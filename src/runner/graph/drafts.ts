@@ -1,8 +1,9 @@
 // A history with revisions still being written. `new` scaffolds files holding only comments,
 // which the commands that run or record SQL (up, down, redo, stamp, check) refuse: an empty up
-// must never be applied (an empty down is recorded by up; down refuses to run through it). The read-only and scaffolding commands (status, current,
-// history, heads, branches, graph, new, merge) load such a history anyway, so that the branch
-// workflow works while files are half-written; they warn, and status marks those revisions.
+// must never be applied (an empty down is recorded by up; down refuses to run through it). The
+// read-only and scaffolding commands (status, current, history, heads, branches, graph, new,
+// merge) load such a history anyway, so that the branch workflow works while files are
+// half-written; they warn, and status marks those revisions.
 import { historyOf, type History } from './history.js';
 import type { Logger } from '../util/logger.js';
 import { inspectDown, scanSource } from '../source/source.js';

@@ -229,8 +229,6 @@ export function scanSource(dir: string): ScannedSource {
   return { ...parsed, problems: [...problems, ...parsed.problems] };
 }
 
-export { emptyDown, type EmptyDown } from './sqltext.js';
-
 /** Reads and checks the down file of a migration, just before it is needed. */
 export function readDown(m: Migration): DownScript | undefined {
   const { script, problems } = inspectDown(m);
