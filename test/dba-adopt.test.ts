@@ -1,5 +1,5 @@
 // Adopting a database that Alembic managed: build it as Alembic did (2c43863b5e49's SQL, then
-// Alembic's own d3ea4d165475 operations), stamp --from-alembic, follow the README's procedure,
+// Alembic's own d3ea4d165475 operations), stamp --from-alembic, follow docs/adopting.md's procedure,
 // and end at head with the schema a pgstrata-built database has.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,15 +12,15 @@ import { GENESIS_DIR } from './helpers/migrations.js';
 import { schemaDump } from './helpers/pgtools.js';
 import { withDatabase, withTwoDatabases, type TestDatabase } from './helpers/postgres.js';
 
-const README = resolve(dirname(fileURLToPath(import.meta.url)), '../../README.md');
+const ADOPTING = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs/adopting.md');
 const upFile = (prefix: string) => join(GENESIS_DIR, 'up', readdirSync(join(GENESIS_DIR, 'up')).find((f) => f.startsWith(prefix))!);
 const cli = (db: TestDatabase, ...args: string[]) => runCli(['--dir', GENESIS_DIR, '--url', db.url, ...args]);
 
-/** The SQL block the README tells an adopter to run, read from the README itself. */
+/** The SQL block docs/adopting.md tells an adopter to run, read from that page itself. */
 function readmeArchiveSql(): string {
-  const text = readFileSync(README, 'utf8');
+  const text = readFileSync(ADOPTING, 'utf8');
   const m = /<!-- alembic-archive-table[^>]*-->\s*```sql\n([\s\S]*?)```/.exec(text);
-  assert.ok(m, 'README has the archive-table block');
+  assert.ok(m, 'docs/adopting.md has the archive-table block');
   return m![1]!;
 }
 
@@ -62,7 +62,7 @@ test('stamp --from-alembic: clear errors when alembic_version is missing or name
   });
 });
 
-test('a database Alembic brought to d3ea4d165475 continues with up from there, as the README says', () =>
+test('a database Alembic brought to d3ea4d165475 continues with up from there, as docs/adopting.md says', () =>
   withTwoDatabases(async (db, built) => {
     await alembicAtD3ea(db);
     await db.query("CREATE TABLE alembic_version (version_num varchar(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); INSERT INTO alembic_version VALUES ('d3ea4d165475')");

@@ -158,7 +158,7 @@ test('new --parent starts a branch; merge joins the heads with an empty merge re
   }
 });
 
-test("the README's branch workflow works while the new files are still empty; up refuses them with exit 3", async () => {
+test("docs/commands.md's branch workflow works while the new files are still empty; up refuses them with exit 3", async () => {
   const sql = tempSql([], { copyGenesis: true });
   try {
     const first = await cli(sql, 'new', 'add orders table', '--json');
@@ -275,10 +275,10 @@ test('graph --format mermaid and dot: messages as labels, heads and merges marke
   }
 });
 
-test("the README's Mermaid picture of the Genesis history is what `graph` prints", async () => {
-  const readme = readFileSync(join(GENESIS_DIR, '..', 'README.md'), 'utf8');
-  const block = /<!-- genesis-graph[^>]*-->\s*```mermaid\n([\s\S]*?)```/.exec(readme);
-  assert.ok(block, 'README has the genesis-graph block');
+test("docs/commands.md's Mermaid picture of the Genesis history is what `graph` prints", async () => {
+  const page = readFileSync(join(GENESIS_DIR, '..', 'docs', 'commands.md'), 'utf8');
+  const block = /<!-- genesis-graph[^>]*-->\s*```mermaid\n([\s\S]*?)```/.exec(page);
+  assert.ok(block, 'docs/commands.md has the genesis-graph block');
   const printed = await runCli(['--dir', GENESIS_DIR, 'graph', '--format', 'mermaid']);
   assert.is(printed.status, 0, printed.stderr);
   assert.fixture(block![1]!, printed.stdout);

@@ -1,5 +1,5 @@
 // Every rule `check` knows: its id, default severity, what it catches and the safe alternative.
-// The README's rule table says the same; a test keeps the two in step.
+// docs/check.md's rule table says the same; a test keeps the two in step.
 export type Severity = 'error' | 'warning';
 
 export interface RuleInfo {
