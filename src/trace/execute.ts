@@ -20,6 +20,8 @@ export interface TraceContext {
   pid?: number;
 }
 
+const tenths = (ms: number) => Math.round(ms * 10) / 10;
+
 /** PostgreSQL's "cannot run inside a transaction block". */
 const NOT_IN_TRANSACTION = '25001';
 
@@ -70,7 +72,7 @@ export async function traceMigration(ctx: TraceContext, m: Migration, settings: 
       index: index + 1,
       kind: s.kind,
       sql: firstLine(s.text),
-      durationMs,
+      durationMs: tenths(durationMs),
       observed,
       locks: taken,
       ...relationChanges(relations.before, relations.after),
@@ -83,6 +85,7 @@ export async function traceMigration(ctx: TraceContext, m: Migration, settings: 
     await engine.exec(s.text);
     return performance.now() - t0;
   };
+
 
   if (m.transactional) {
     await engine.exec(['BEGIN', ...settings].join(';\n'));
@@ -103,7 +106,7 @@ export async function traceMigration(ctx: TraceContext, m: Migration, settings: 
     const t0 = performance.now();
     await engine.exec(failed ? 'ROLLBACK' : 'COMMIT');
     const last = traces.at(-1);
-    if (last && !failed) last.durationMs += performance.now() - t0;
+    if (last && !failed) last.durationMs = tenths(last.durationMs + performance.now() - t0);
   } else {
     // Each statement on its own, as `up` runs such a file: in a transaction of its own where
     // PostgreSQL allows one (so its locks can be read before it commits), else watched by the sampler.
@@ -143,7 +146,7 @@ export async function traceMigration(ctx: TraceContext, m: Migration, settings: 
     transactional: m.transactional,
     statements: traces,
     held: holdSummary(traces, m.transactional),
-    durationMs: performance.now() - started,
+    durationMs: tenths(performance.now() - started),
     ...(failed ? { failed } : {}),
   };
 }

@@ -130,7 +130,7 @@ export function holdSummary(statements: StatementTrace[], transactional: boolean
       const seen = byRelation.get(l.relation);
       if (seen && strength(seen.mode) >= strength(l.mode)) continue;
       const end = transactional ? statements.length - 1 : i;
-      const heldMs = statements.slice(i, end + 1).reduce((sum, x) => sum + x.durationMs, 0);
+      const heldMs = Math.round(statements.slice(i, end + 1).reduce((sum, x) => sum + x.durationMs, 0) * 10) / 10;
       byRelation.set(l.relation, { relation: l.relation, mode: l.mode, blocks: l.blocks, created: l.created, statement: s.index, line: s.line, laterStatements: end - i, heldMs });
     }
   }

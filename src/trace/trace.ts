@@ -108,3 +108,5 @@ function safeDown(m: Parameters<typeof readDown>[0]) {
     return undefined;
   }
 }
+export { traceFindings } from './rules.js';
+export { renderTrace } from './render.js';
