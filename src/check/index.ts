@@ -8,7 +8,6 @@ import { roundtrip, type RoundtripOptions } from './roundtrip/roundtrip.js';
 import { openScratch } from './roundtrip/scratch.js';
 import { checkStatic } from './static/static.js';
 import { Baseline } from './roundtrip/baseline.js';
-import type { History } from '../runner/graph/history.js';
 
 export { formatReport, type CheckReport, type Format } from './findings/format.js';
 
@@ -55,7 +54,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
 }
 
 /** Traces every revision from the empty scratch database, then puts it back as it was for the round trip. */
-async function traceRules(history: History, engine: Engine, url: string | undefined, logger: Logger | undefined): Promise<CheckReport['findings']> {
+async function traceRules(history: NonNullable<Awaited<ReturnType<typeof checkStatic>>['runnable']>, engine: Engine, url: string | undefined, logger: Logger | undefined): Promise<CheckReport['findings']> {
   const { traceHistory, traceFindings } = await import('../trace/trace.js');
   const baseline = await Baseline.record(engine, 'pgstrata_trace');
   try {
