@@ -5,7 +5,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pg from 'pg';
-import { runTrace, type MigrationTrace, type TraceReport } from '../src/trace/trace.js';
+import { runTrace, traceHistory, type MigrationTrace, type TraceReport } from '../src/trace/trace.js';
+import { PGliteEngine } from '../src/runner/engines/pglite.js';
+import { loadHistory } from '../src/runner/graph/history.js';
+import { withPGliteSchema } from './helpers/pglite.js';
 import { runCheck } from '../src/check/index.js';
 import { ConnectError } from '../src/runner/util/errors.js';
 import { tempSql, type MigrationSpec } from './helpers/migrations.js';
@@ -173,6 +176,25 @@ test('check --roundtrip --trace: trace-* findings with their levels and ignores'
     assert.equal(await found({ 'trace-exclusive-held': 'off', 'trace-rewrite': 'warn' }), ['warning trace-blocks-writes-rows up/c2_step.sql:5', 'warning trace-rewrite up/c2_step.sql:5']);
     t.write({ revision: 'c2', parents: ['c1'], up: '-- pgstrata-ignore: trace-rewrite, trace-blocks-writes-rows, trace-exclusive-held — items is small\nALTER TABLE items ALTER COLUMN n TYPE bigint;\nSELECT 1;', down: 'ALTER TABLE items ALTER COLUMN n TYPE int;' });
     assert.equal(await found(), []);
+  } finally {
+    t.remove();
+  }
+});
+
+test('without a server, on PGlite: the same observations; outside a transaction the locks cannot be watched, and it says so', async () => {
+  const t = tempSql(chain([{ revision: 'p1', up: 'CREATE TABLE orders (id int PRIMARY KEY, amount int, note text);\nINSERT INTO orders SELECT g, g, \'n\' FROM generate_series(1, 1000) g;', down: 'DROP TABLE orders;' }, ...CHANGES.slice(0, 3).map((c, i) => ({ ...c, ...(i === 0 ? { parents: ['p1'] } : {}) }))]));
+  try {
+    await withPGliteSchema(async (db, schema) => {
+      const r = await traceHistory({ history: loadHistory(t.dir), engine: PGliteEngine.fromInstance(db), after: 'p1' });
+      const m = new Map(r.migrations.map((x) => [x.revision, x]));
+      const locks = (rev: string) => m.get(rev)!.statements[0]!.locks.filter((l) => l.relation === `${schema}.orders`).map((l) => l.mode);
+      assert.is(locks('a1')[0], 'AccessExclusiveLock');
+      assert.equal(m.get('a1')!.statements[0]!.rewrites, [`index ${schema}.orders_pkey`, `${schema}.orders`]);
+      assert.equal(locks('a2'), ['ShareLock']);
+      assert.equal(m.get('a3')!.failed, undefined);
+      assert.equal(m.get('a3')!.statements[0]!.observed, 'not observable');
+      assert.equal(m.get('a3')!.statements[0]!.created, [`index ${schema}.orders_note`]);
+    });
   } finally {
     t.remove();
   }
