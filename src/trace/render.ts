@@ -58,7 +58,8 @@ function lockKind(m: MigrationTrace, h: HeldLock): string {
 export function renderTrace(r: TraceReport): string {
   const lines: string[] = [];
   const quiet: string[] = [];
-  lines.push(`trace on ${r.database} (a scratch database, dropped afterwards)${r.prepared.length > 0 ? `; applied first, untraced: ${r.prepared.join(', ')}` : ''}`);
+  const where = r.copyOf ? `a copy of ${r.copyOf} (${r.database}, dropped afterwards)` : `${r.database} (a scratch database, dropped afterwards)`;
+  lines.push(`trace on ${where}${r.prepared.length > 0 ? `; applied first, untraced: ${r.prepared.join(', ')}` : ''}`);
   if (r.migrations.length === 0) lines.push('Nothing to trace: no revision is pending up to the target.');
   for (const m of r.migrations) {
     if (!m.failed && !m.statements.some(notable) && !m.statements.some((s) => s.observed === 'not observable')) {

@@ -73,6 +73,8 @@ export interface MigrationTrace {
 export interface TraceReport {
   /** Where the statements ran, safe to print. */
   database: string;
+  /** The database the scratch one is a template copy of (with --url). */
+  copyOf?: string;
   /** Revisions applied first without tracing (the scratch database had to reach them). */
   prepared: string[];
   migrations: MigrationTrace[];

@@ -12,7 +12,7 @@ import { readDown } from '../runner/source/source.js';
 import { splitRows, Store } from '../runner/store/store.js';
 import { silentLogger, type Logger } from '../runner/util/logger.js';
 import { openScratch, type Scratch } from '../check/roundtrip/scratch.js';
-import { openTemplateCopy } from './copy.js';
+import { databaseOf, openTemplateCopy } from './copy.js';
 import { backendPid } from './observe.js';
 import { traceMigration, type TraceContext } from './execute.js';
 import type { TraceReport } from './report.js';
@@ -48,7 +48,8 @@ export async function runTrace(o: TraceOptions): Promise<TraceReport> {
   const scratch: Scratch = o.url?.startsWith('postgres') ? await openTemplateCopy(o.url) : await openScratch(undefined);
   try {
     const { dir: _dir, url: _url, ...rest } = o;
-    return await traceHistory({ ...rest, history, engine: scratch.engine, ...(scratch.url ? { url: scratch.url } : {}) });
+    const report = await traceHistory({ ...rest, history, engine: scratch.engine, ...(scratch.url ? { url: scratch.url } : {}) });
+    return o.url && scratch.url ? { ...report, copyOf: databaseOf(o.url) } : report;
   } finally {
     await scratch.dispose();
   }
