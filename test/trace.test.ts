@@ -146,6 +146,20 @@ test('the CLI: --json and the summary; only the pending revisions are traced', a
   }
 });
 
+test('--url must name a server to copy; check --trace needs --roundtrip', async () => {
+  const t = tempSql(CHANGES.slice(0, 1));
+  try {
+    const r = await runCli(['trace', '--dir', t.dir, '--url', 'pglite:./nowhere']);
+    assert.is(r.status, 2);
+    assert.match(r.stderr, /"pglite:.\/nowhere" is not a postgres:\/\/ URL/);
+    const c = await runCli(['check', '--trace', '--dir', t.dir]);
+    assert.is(c.status, 2);
+    assert.match(c.stderr, /add --roundtrip/);
+  } finally {
+    t.remove();
+  }
+});
+
 test('a statement that fails: its place and error, rolled back on the copy, the revisions after it not traced', async () => {
   const t = tempSql(chain([{ revision: 'f1', up: 'ALTER TABLE orders ADD COLUMN x int;\nALTER TABLE orders ADD COLUMN nope_type nope;' }, { revision: 'f2', up: 'SELECT 1;' }]));
   try {

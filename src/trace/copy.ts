@@ -32,7 +32,7 @@ export function copyFailure(e: unknown, source: string, where: string): string {
 
 export async function openTemplateCopy(url: string): Promise<Scratch> {
   if (!/^postgres(ql)?:\/\/./.test(url)) {
-    throw new UsageError(`trace copies the database --url names, so it must be postgres://…; or leave --url out to trace on an in-memory PGlite. "${redactUrl(url)}" is neither`);
+    throw new UsageError(`trace copies the database --url names, so it must be postgres://…; or leave --url out to trace on an in-memory PGlite; "${redactUrl(url)}" is not a postgres:// URL`);
   }
   const source = databaseOf(url);
   // Connected to another database: a session on the source would make the copy fail.

@@ -45,7 +45,8 @@ export interface TraceOptions extends Omit<TraceHistoryOptions, 'history' | 'eng
 
 export async function runTrace(o: TraceOptions): Promise<TraceReport> {
   const history = loadHistory(o.dir);
-  const scratch: Scratch = o.url?.startsWith('postgres') ? await openTemplateCopy(o.url) : await openScratch(undefined);
+  // Any --url is a database to copy: a pglite: one is refused with a message, not silently ignored.
+  const scratch: Scratch = o.url ? await openTemplateCopy(o.url) : await openScratch(undefined);
   try {
     const { dir: _dir, url: _url, ...rest } = o;
     const report = await traceHistory({ ...rest, history, engine: scratch.engine, ...(scratch.url ? { url: scratch.url } : {}) });
