@@ -7,6 +7,7 @@ import { makeReport, type CheckReport, type RoundtripSummary } from './findings/
 import { roundtrip, type RoundtripOptions } from './roundtrip/roundtrip.js';
 import { openScratch } from './roundtrip/scratch.js';
 import { checkStatic } from './static/static.js';
+import { Baseline } from './roundtrip/baseline.js';
 
 export { formatReport, type CheckReport, type Format } from './findings/format.js';
 
@@ -17,6 +18,8 @@ export interface CheckOptions {
   url?: string;
   /** Run the round trip on this engine instead of a scratch database (tests share one PGlite). */
   engine?: Engine;
+  /** With roundtrip: first trace every revision (locks, rewrites) on the scratch database, for the trace-* rules. */
+  trace?: boolean;
   /** Count every warning as an error. */
   strict?: boolean;
   /** Rule levels, e.g. {"require-lock-timeout": "off"}. */
@@ -38,6 +41,7 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
       const scratch = o.engine ? undefined : await openScratch(o.url);
       const engine = o.engine ?? scratch!.engine;
       try {
+        if (o.trace) findings.push(...(await traceRules(s.runnable, engine, scratch?.url, o.logger)));
         const r = await roundtrip({ history: s.runnable, engine, ...(o.logger ? { logger: o.logger } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
         findings.push(...r.findings);
         summary = { database: engine.description, checked: r.checked, skipped: r.skipped };
@@ -47,4 +51,16 @@ export async function runCheck(o: CheckOptions): Promise<CheckReport> {
     }
   }
   return makeReport(applyLevels(findings, levels, o.strict ?? false), s.files, s.revisions, summary);
+}
+
+/** Traces every revision from the empty scratch database, then puts it back as it was for the round trip. */
+async function traceRules(history: NonNullable<Awaited<ReturnType<typeof checkStatic>>['runnable']>, engine: Engine, url: string | undefined, logger: Logger | undefined): Promise<CheckReport['findings']> {
+  const { traceHistory, traceFindings } = await import('../trace/trace.js');
+  const baseline = await Baseline.record(engine, 'pgstrata_trace');
+  try {
+    const report = await traceHistory({ history, engine, schema: 'pgstrata_trace', ...(url ? { url } : {}), ...(logger ? { logger } : {}) });
+    return traceFindings(report, (file) => [...history.migrations.values()].find((m) => m.upFile === file)?.sql);
+  } finally {
+    await baseline.reset();
+  }
 }

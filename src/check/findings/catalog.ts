@@ -11,6 +11,8 @@ export interface RuleInfo {
   catches: string;
   /** The safe alternative, one line; used when a finding has no more specific fix. */
   fix: string;
+  /** Found by what `check --roundtrip --trace` saw on the server: the static check cannot tell whether an ignore of it is used. */
+  traced?: boolean;
 }
 
 export const RULES: readonly RuleInfo[] = [
@@ -45,6 +47,10 @@ export const RULES: readonly RuleInfo[] = [
   { id: 'roundtrip-failed', severity: 'error', fixed: true, catches: 'An up or down that fails on a scratch database, or an up that fails when run again after its down.', fix: 'Fix the SQL at the position shown; a down must undo exactly what its up did.' },
   { id: 'roundtrip-difference', severity: 'error', catches: 'After up then down, the schema differs from before the up: the down leaves something behind, drops too much, or restores it differently.', fix: 'Make the down undo exactly what the up did, no more and no less.' },
   { id: 'roundtrip-column-order', severity: 'warning', catches: 'After up then down, a table has the same columns in another order (a column dropped and re-added lands at the end).', fix: 'Declare such columns last where the table is created, or accept the order (`"roundtrip-column-order": "off"`).' },
+  // What trace saw (check --roundtrip --trace)
+  { id: 'trace-rewrite', severity: 'error', traced: true, catches: 'A statement that gave a table that existed before the migration new storage (its relfilenode changed): every row copied under an ACCESS EXCLUSIVE lock.', fix: 'Avoid the rewrite: add a new column, backfill it in batches, switch over, drop the old one.' },
+  { id: 'trace-exclusive-held', severity: 'warning', traced: true, catches: 'An ACCESS EXCLUSIVE lock on an existing table held while later statements of the same transaction run: reads and writes wait for all of them.', fix: 'Move the statement that takes it to the end of the migration, or into a revision of its own.' },
+  { id: 'trace-blocks-writes-rows', severity: 'warning', traced: true, catches: 'A lock that blocks writes (SHARE or stronger) taken on an existing table that has rows.', fix: 'Use the form that takes a weaker lock (CREATE INDEX CONCURRENTLY, ADD CONSTRAINT … NOT VALID then VALIDATE), or run it when writes can wait.' },
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

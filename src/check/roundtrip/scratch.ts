@@ -13,6 +13,8 @@ import { onInterrupt } from './interrupt.js';
 export interface Scratch {
   /** Its description is safe to print: `pglite:memory`, or the server URL with the database's name. */
   engine: Engine;
+  /** On a server, its URL (with the credentials: never print it), for a second connection. */
+  url?: string;
   /** Closes it and, on a server, drops the database. */
   dispose(): Promise<void>;
 }
@@ -21,7 +23,7 @@ export interface Scratch {
 const NO_WAIT = { lockTimeoutMs: 0 };
 
 /** The same server and credentials, another database. */
-function withDatabase(url: string, database: string): string {
+export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;
   return u.toString();
@@ -49,14 +51,16 @@ export async function openScratch(url: string | undefined): Promise<Scratch> {
   const stopListening = onInterrupt(`dropping the scratch database ${database}`, drop);
   const finish = () => drop().finally(() => (stopListening(), admin.close()));
   let engine: Engine;
+  const scratchUrl = withDatabase(url, database);
   try {
-    engine = await openEngine(withDatabase(url, database), NO_WAIT);
+    engine = await openEngine(scratchUrl, NO_WAIT);
   } catch (e) {
     await finish();
     throw e;
   }
   return {
     engine,
+    url: scratchUrl,
     async dispose() {
       await engine.close().catch(() => {});
       await finish();
@@ -65,7 +69,7 @@ export async function openScratch(url: string | undefined): Promise<Scratch> {
 }
 
 /** Drops the database, ending the sessions still in it (a failed migration's, or a running one's). */
-async function dropDatabase(admin: Engine, database: string): Promise<void> {
+export async function dropDatabase(admin: Engine, database: string): Promise<void> {
   const [{ v }] = await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
   // WITH (FORCE) is PostgreSQL 13+; before, the sessions are ended first.
   const force = Number(v) >= 130000;

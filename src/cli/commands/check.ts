@@ -2,7 +2,7 @@
 // loaded only when the command runs, so --help and the other commands never pay for them.
 import type { Argv } from 'yargs';
 import type { CheckOptions, Format } from '../../check/index.js';
-import { ExitStatus } from '../../runner/util/errors.js';
+import { ExitStatus, UsageError } from '../../runner/util/errors.js';
 import type { Command } from '../command.js';
 import { out } from '../output.js';
 
@@ -19,11 +19,13 @@ export const checkCommand: Command = {
   builder: (y: Argv) =>
     y
       .option('roundtrip', { type: 'boolean', default: false, describe: 'Also run each revision up, down and up again on a scratch database and compare schemas' })
+      .option('trace', { type: 'boolean', default: false, describe: 'With --roundtrip: first trace every revision on the scratch database (locks, rewrites) for the trace-* rules' })
       .option('strict', { type: 'boolean', default: false, describe: 'Count warnings as errors (exit 7)' })
       .option('format', { type: 'string', choices: ['human', 'json', 'github'], describe: 'Output: for people, JSON, or GitHub workflow annotations', defaultDescription: 'human (json with --json)' })
       .option('rules', { describe: 'Rule levels, e.g. --rules.require-lock-timeout off (or "rules" in pgstrata.json)' })
       .epilogue('check reads only the files; --roundtrip uses an in-memory PGlite, or a throwaway database on the server that --url names (DATABASE_URL is not used). Exit status 7 when an error-level finding exists.'),
   async run(a, opts, logger) {
+    if (a.trace && !a.roundtrip) throw new UsageError('check --trace traces on the round trip\'s scratch database: add --roundtrip');
     const format = ((a.format as string | undefined) ?? (opts.json ? 'json' : 'human')) as Format;
     const { runCheck, formatReport } = await import('../../check/index.js');
     const onProgress = a.roundtrip && format === 'human' ? progressLine() : undefined;
@@ -32,6 +34,7 @@ export const checkCommand: Command = {
     const report = await runCheck({
       dir: opts.dir,
       roundtrip: Boolean(a.roundtrip),
+      trace: Boolean(a.trace),
       ...(opts.url ? { url: opts.url } : {}),
       strict: Boolean(a.strict),
       rules: a.rules,

@@ -5,5 +5,6 @@ import { checkCommand } from './check.js';
 import { coreCommands } from './core.js';
 import { graphCommands } from './graph.js';
 import { opsCommands } from './ops.js';
+import { traceCommand } from './trace.js';
 
-export const commands: Command[] = [...coreCommands, checkCommand, ...graphCommands, ...opsCommands];
+export const commands: Command[] = [...coreCommands, checkCommand, traceCommand, ...graphCommands, ...opsCommands];
