@@ -9,6 +9,7 @@ export type { RunnerOptions, RunOptions, RunResult, StepResult } from './runner/
 export type { Engine, EngineCapabilities, EngineKind } from './runner/engines/engine.js';
 export { openEngine, DEFAULT_URL } from './runner/engines/open.js';
 export * from './runner/util/errors.js';
+export { importHistory, FORMATS as IMPORT_FORMATS, type ImportOptions, type ImportResult, type Manifest } from './import/index.js';
 export { silentLogger, stderrLogger, type Logger } from './runner/util/logger.js';
 
 /** Anything `migrate` can run against. */

@@ -60,6 +60,17 @@ const WORDS: Record<string, string> = {
   TRANS_STMT_ROLLBACK_PREPARED: 'ROLLBACK PREPARED',
 };
 
+/**
+ * Why a statement cannot be part of a transaction pgstrata opens around its file: PostgreSQL
+ * refuses it in one, or it is the file's own BEGIN/COMMIT. Undefined for every other statement.
+ * `import` uses it to tell which files of a tool without a per-file marker run outside one.
+ */
+export function outsideTransactionReason(s: ParsedStatement): string | undefined {
+  const kind = str(s.node.kind);
+  if (s.kind === 'TransactionStmt' && kind && ENDS.has(kind)) return `its own ${WORDS[kind]}`;
+  return needsNoTransaction(s);
+}
+
 /** Settings and SHOW change nothing that a failure could leave half-done. */
 const INERT = new Set(['VariableSetStmt', 'VariableShowStmt']);
 

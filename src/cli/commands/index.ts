@@ -4,7 +4,8 @@ import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { coreCommands } from './core.js';
 import { graphCommands } from './graph.js';
+import { importCommand } from './import.js';
 import { opsCommands } from './ops.js';
 import { traceCommand } from './trace.js';
 
-export const commands: Command[] = [...coreCommands, checkCommand, traceCommand, ...graphCommands, ...opsCommands];
+export const commands: Command[] = [...coreCommands, checkCommand, traceCommand, ...graphCommands, importCommand, ...opsCommands];
