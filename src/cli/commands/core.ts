@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { defaultParents, writeRevision } from '../../runner/commands/scaffold.js';
 import { stamp } from '../../runner/commands/stamp.js';
 import { ALEMBIC_TABLE, stampFromAlembic } from '../../runner/commands/adopt.js';
+import { stampFromTool, TOOL_TABLES, type Tool } from '../../runner/commands/adopttool.js';
 import { resolveRevision } from '../../runner/graph/target.js';
 import { warnAboutEmptyDowns } from '../../runner/graph/drafts.js';
 import { status } from '../../runner/commands/status.js';
@@ -158,24 +159,34 @@ export const coreCommands: Command[] = [
   },
   {
     command: 'stamp [target]',
-    describe: 'Record target (and its ancestors) as applied without running SQL; --from-alembic adopts an Alembic database',
+    describe: 'Record target (and its ancestors) as applied without running SQL; --from-alembic or --from TOOL adopts a database another tool managed',
     builder: (y) =>
       y
         .positional('target', { type: 'string', describe: 'a revision, head, heads, or base' })
         .option('from-alembic', { type: 'boolean', default: false, describe: "Record the revision(s) in Alembic's alembic_version table and their ancestors" })
         .option('alembic-table', { type: 'string', default: ALEMBIC_TABLE, describe: "Alembic's version table, table or schema.table" })
+        .option('from', { type: 'string', choices: Object.keys(TOOL_TABLES), describe: "Record what that tool's version table says it applied (schema_migrations, goose_db_version, gorp_migrations, flyway_schema_history), mapped to revisions by sql/import-manifest.json" })
+        .option('from-table', { type: 'string', describe: "With --from: the tool's version table, table or schema.table [default: the tool's own]" })
         .example('$0 stamp d3ea4d165475', 'record d3ea4d165475 and its ancestors as applied, running no SQL')
         .example('$0 stamp base', 'record that nothing is applied')
-        .example('$0 stamp --from-alembic --dry-run', "show what adopting Alembic's alembic_version would record"),
+        .example('$0 stamp --from-alembic --dry-run', "show what adopting Alembic's alembic_version would record")
+        .example('$0 stamp --from goose --dry-run', 'show what adopting goose_db_version would record'),
     ignores: ['allow-drift'],
     async run(a, opts, logger) {
       const fromAlembic = Boolean(a.fromAlembic);
-      if (fromAlembic === (a.target !== undefined)) throw new UsageError('stamp takes a target, or --from-alembic (not both)');
-      const result: RunResult & { alembic?: string[]; ahead?: string[] } = await withRunner(opts, logger, (r) =>
-        fromAlembic ? stampFromAlembic(r, { table: String(a.alembicTable), dryRun: opts.dryRun }) : stamp(r, String(a.target), { dryRun: opts.dryRun }),
+      const tool = a.from as Tool | undefined;
+      if ([fromAlembic, tool !== undefined, a.target !== undefined].filter(Boolean).length !== 1) throw new UsageError('stamp takes a target, or --from-alembic, or --from TOOL (one of them)');
+      if (a.fromTable !== undefined && !tool) throw new UsageError('--from-table goes with --from TOOL');
+      const result: RunResult & { alembic?: string[]; ahead?: string[]; versions?: string[]; table?: string } = await withRunner(opts, logger, (r) =>
+        tool
+          ? stampFromTool(r, tool, { ...(a.fromTable ? { table: String(a.fromTable) } : {}), dryRun: opts.dryRun })
+          : fromAlembic
+            ? stampFromAlembic(r, { table: String(a.alembicTable), dryRun: opts.dryRun })
+            : stamp(r, String(a.target), { dryRun: opts.dryRun }),
       );
       if (opts.json) return json({ ok: true, ...result });
       const lines = result.alembic ? [`${String(a.alembicTable)}: ${result.alembic.join(', ') || 'empty (Alembic was at base)'}`] : [];
+      if (result.versions) lines.push(`${result.table}: ${result.versions.length === 0 ? `empty (${tool} applied nothing)` : `${result.versions.length} applied (${result.versions.slice(-3).join(', ')}${result.versions.length > 3 ? ', …' : ''})`}`);
       if (result.ahead?.length) {
         lines.push(`The version table is already past ${String(a.alembicTable)}: ${result.ahead.join(', ')} ${result.ahead.length === 1 ? 'was' : 'were'} applied since, and stay recorded (adoption only adds what is missing).`);
       }
