@@ -32,9 +32,11 @@ export function tagsOf(history: History, r: string, marks?: Marks): string[] {
 }
 
 /** `history`: the graph newest first; `*` applied, `o` not, `!` dirty (marks only with a database). */
-export function historyGraphLines(history: History, marks?: Marks): string[] {
+export function historyGraphLines(history: History, marks?: Marks, shown?: ReadonlySet<string>): string[] {
   const mark = (r: string) => (!marks ? 'o' : marks.dirty.has(r) ? '!' : marks.applied.has(r) ? '*' : 'o');
-  const rows = drawGraph(history.graph, newestFirst(history.graph), mark);
+  // A range draws only its part of the graph; the tags still say what each revision is in the whole.
+  const drawn = shown ? history.graph.restrictedTo(shown) : history.graph;
+  const rows = drawGraph(drawn, newestFirst(drawn), mark);
   const lines = graphText(rows, (r) => {
     const tags = tagsOf(history, r, marks);
     return `${r}${tags.length ? ` (${tags.join(', ')})` : ''}  ${history.migrations.get(r)?.message ?? ''}`;

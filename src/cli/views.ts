@@ -6,9 +6,9 @@ import type { StatusReport } from '../runner/commands/status.js';
 import { invalidIndexAdvice } from './output.js';
 
 /** Alembic's layout, newest first: `parents -> revision (head), message`. */
-export function historyLines(history: History): string[] {
+export function historyLines(history: History, shown?: ReadonlySet<string>): string[] {
   const { graph, migrations } = history;
-  return [...graph.order].reverse().map((r) => {
+  return [...graph.order].reverse().filter((r) => !shown || shown.has(r)).map((r) => {
     const parents = graph.parents(r);
     const tags = [graph.children(r).length === 0 ? 'head' : '', parents.length > 1 ? 'merge' : '', graph.children(r).length > 1 ? 'branchpoint' : ''].filter(Boolean);
     return `${parents.length > 0 ? parents.join(', ') : '<base>'} -> ${r}${tags.length ? ` (${tags.join(', ')})` : ''}, ${migrations.get(r)!.message}`;

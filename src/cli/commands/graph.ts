@@ -9,6 +9,7 @@ import { branchPoints } from '../../runner/render/branches.js';
 import { dot } from '../../runner/render/dot.js';
 import { mermaid } from '../../runner/render/mermaid.js';
 import { newestFirst } from '../../runner/render/order.js';
+import { selectRevisions } from '../../runner/graph/range.js';
 import { mergeParents, writeMerge } from '../../runner/commands/scaffold.js';
 import { status } from '../../runner/commands/status.js';
 import type { Command } from '../command.js';
@@ -16,6 +17,15 @@ import { DATABASE_OPTIONS, draftHistory, withOptionalRunner, type GlobalOptions 
 import { branchLines, historyGraphLines, marksOf, tagsOf, type Marks } from '../graph-views.js';
 import { createdLines, json, out } from '../output.js';
 import { historyLines } from '../views.js';
+
+/** -r FROM:TO and --limit N, shared by history and graph. */
+function rangeOptions(y: Argv): Argv {
+  return y
+    .option('rev-range', { alias: 'r', type: 'string', describe: 'Only FROM:TO: the revisions descending from FROM and leading to TO, both included (ids or prefixes; base, head, or empty for either end), as Alembic takes it' })
+    .option('limit', { type: 'number', describe: 'Only the newest N revisions (of the range, with -r)' });
+}
+
+const selection = (a: Record<string, unknown>) => ({ ...(a.revRange !== undefined ? { range: String(a.revRange) } : {}), ...(a.limit !== undefined ? { limit: Number(a.limit) } : {}) });
 
 /** The files, and the applied marks when a database URL is given (read-only, nothing created). */
 async function historyWithMarks(opts: GlobalOptions, logger: Logger): Promise<{ history: History; marks?: Marks }> {
@@ -28,18 +38,20 @@ export const graphCommands: Command[] = [
     command: 'history',
     describe: 'Draw the revision graph, newest first; with a database URL, mark what is applied',
     builder: (y: Argv) =>
-      y
+      rangeOptions(y)
         .option('format', { choices: ['graph', 'list'], default: 'graph', describe: 'graph: drawn like git log --graph; list: Alembic\'s "parents -> revision" lines' })
         .example('$0 history', 'the graph from the files alone')
         .example('$0 history --url "$DATABASE_URL"', 'with what that database has applied marked')
-        .example('$0 history --format list', 'Alembic-style "parents -> revision" lines'),
+        .example('$0 history --format list', 'Alembic-style "parents -> revision" lines')
+        .example('$0 history -r d3ea4d165475:head --limit 20', 'the newest 20 revisions since d3ea4d165475'),
     ignores: ['dry-run', 'allow-drift'],
     async run(a, opts, logger) {
       const { history, marks } = await historyWithMarks(opts, logger);
       warnAboutEmptyDowns(history, logger);
       const g = history.graph;
+      const shown = selectRevisions(g, selection(a));
       if (opts.json) {
-        const revisions = newestFirst(g).map((r) => ({
+        const revisions = newestFirst(shown ? g.restrictedTo(shown) : g).map((r) => ({
           revision: r,
           parents: g.parents(r),
           message: history.migrations.get(r)!.message,
@@ -50,7 +62,7 @@ export const graphCommands: Command[] = [
         }));
         return json({ ok: true, revisions });
       }
-      out((a.format === 'list' ? historyLines(history) : historyGraphLines(history, marks)).join('\n') || '(no revisions)');
+      out((a.format === 'list' ? historyLines(history, shown) : historyGraphLines(history, marks, shown)).join('\n') || '(no revisions)');
     },
   },
   {
@@ -81,7 +93,7 @@ export const graphCommands: Command[] = [
     command: 'graph',
     describe: 'Print the revision graph as a picture (Mermaid or Graphviz dot); with a database URL, style applied revisions',
     builder: (y: Argv) =>
-      y
+      rangeOptions(y)
         .option('format', { choices: ['mermaid', 'dot'], default: 'mermaid', describe: 'mermaid (paste into Markdown) or dot (Graphviz)' })
         .example('$0 graph > history.mmd', 'a Mermaid flowchart to paste into a README')
         .example('$0 graph --format dot | dot -Tsvg > history.svg', 'a Graphviz picture')
@@ -89,7 +101,8 @@ export const graphCommands: Command[] = [
     ignores: ['dry-run', 'allow-drift'],
     async run(a, opts, logger) {
       const { history, marks } = await historyWithMarks(opts, logger);
-      const input = { graph: history.graph, message: (r: string) => history.migrations.get(r)!.message, ...(marks ? { applied: marks.applied, dirty: marks.dirty } : {}) };
+      const shown = selectRevisions(history.graph, selection(a));
+      const input = { graph: shown ? history.graph.restrictedTo(shown) : history.graph, whole: history.graph, message: (r: string) => history.migrations.get(r)!.message, ...(marks ? { applied: marks.applied, dirty: marks.dirty } : {}) };
       const picture = a.format === 'dot' ? dot(input) : mermaid(input);
       if (opts.json) json({ ok: true, format: a.format, picture });
       else out(picture);

@@ -67,6 +67,17 @@ export class RevisionGraph {
     return { graph: new RevisionGraph(parentMap, childMap, order), problems };
   }
 
+  /**
+   * The graph of `keep` alone: parents outside it are dropped, so the part of a history a range
+   * selects draws as a graph of its own (its oldest revisions become roots). Order is kept.
+   */
+  restrictedTo(keep: ReadonlySet<string>): RevisionGraph {
+    const order = this.order.filter((r) => keep.has(r));
+    const parentMap = new Map(order.map((r) => [r, this.parents(r).filter((p) => keep.has(p))]));
+    const childMap = new Map(order.map((r) => [r, this.children(r).filter((c) => keep.has(c))]));
+    return new RevisionGraph(parentMap, childMap, order);
+  }
+
   has(revision: string): boolean {
     return this.parentMap.has(revision);
   }

@@ -8,11 +8,14 @@ export interface PictureInput {
   /** Set when a database was read. */
   applied?: ReadonlySet<string>;
   dirty?: ReadonlySet<string>;
+  /** The whole graph when `graph` is a part of it (a range): heads and merges are what they are in the whole. */
+  whole?: RevisionGraph;
 }
 
 export type RevisionKind = { head: boolean; merge: boolean; state?: 'applied' | 'dirty' | 'pending' };
 
 export function kindOf(p: PictureInput, r: string): RevisionKind {
   const state = p.applied === undefined ? undefined : p.applied.has(r) ? 'applied' : p.dirty?.has(r) ? 'dirty' : 'pending';
-  return { head: p.graph.children(r).length === 0, merge: p.graph.parents(r).length > 1, ...(state ? { state } : {}) };
+  const g = p.whole ?? p.graph;
+  return { head: g.children(r).length === 0, merge: g.parents(r).length > 1, ...(state ? { state } : {}) };
 }
