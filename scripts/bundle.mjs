@@ -41,9 +41,10 @@ await build({
 });
 
 // import() cannot run in a node:vm script without an experimental flag; the launcher's does. The
-// name has import's length, so the source map's columns stay right.
+// name has import's length, so the source map's columns stay right. A template literal is a string
+// too (PGlite's contrib bundles are imported by name).
 const out = `${bin}/pgstrata.cjs`;
-const code = readFileSync(out, 'utf8').replace(/\bimport\((?=["'])/g, '$pgImp(');
+const code = readFileSync(out, 'utf8').replace(/\bimport\((?=["'`])/g, '$pgImp(');
 const left = /\bimport\(/.exec(code);
 if (left) throw new Error(`bundle.mjs: a dynamic import() is left in pgstrata.cjs at offset ${left.index}; only string literals can be rewritten`);
 writeFileSync(out, code);

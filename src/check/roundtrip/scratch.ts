@@ -29,18 +29,29 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function openScratch(url: string | undefined): Promise<Scratch> {
+export interface ScratchOptions {
+  /** PGlite: the contrib extensions to load (the prelude's and the migrations' CREATE EXTENSIONs). */
+  extensions?: string[];
+  /** Server: the throwaway database's name starts with this (default pgstrata_check). */
+  prefix?: string;
+  /** Server: CREATE DATABASE … TEMPLATE this (default the server's, template1). */
+  template?: string;
+}
+
+export async function openScratch(url: string | undefined, options: ScratchOptions = {}): Promise<Scratch> {
   if (url === undefined || url === '' || url.startsWith('pglite:')) {
-    const engine = await openEngine('pglite:memory', NO_WAIT);
+    const engine = await openEngine('pglite:memory', { ...NO_WAIT, ...(options.extensions ? { extensions: options.extensions } : {}) });
     return { engine, dispose: () => engine.close() };
   }
   if (!/^postgres(ql)?:\/\/./.test(url)) {
     throw new UsageError(`check --roundtrip needs PostgreSQL: give --url postgres://… (a throwaway database is created there), or leave --url out for an in-memory PGlite; "${redactUrl(url)}" is neither`);
   }
   const admin = await openEngine(url, NO_WAIT);
-  const database = `pgstrata_check_${randomBytes(6).toString('hex')}`;
+  const prefix = options.prefix ?? 'pgstrata_check';
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new UsageError(`--scratch-prefix "${prefix}": use lower-case letters, digits and _ (at most 41), starting with a letter or _`);
+  const database = `${prefix}_${randomBytes(6).toString('hex')}`;
   try {
-    await admin.exec(`CREATE DATABASE ${quoteIdent(database)}`);
+    await admin.exec(`CREATE DATABASE ${quoteIdent(database)}${options.template ? ` TEMPLATE ${quoteIdent(options.template)}` : ''}`);
   } catch (e) {
     await admin.close().catch(() => {});
     throw new ConnectError(`cannot create a scratch database on ${admin.description}: ${(e as Error).message}. The user in --url needs CREATEDB; or leave --url out to round-trip on an in-memory PGlite.`, { cause: e });

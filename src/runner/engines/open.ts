@@ -12,6 +12,8 @@ export interface OpenOptions {
   /** How long to wait for another process holding a PGlite directory. */
   lockTimeoutMs: number;
   onDirectoryWait?: () => void;
+  /** pglite:memory only: contrib extensions to load (see PGLITE_EXTENSIONS). */
+  extensions?: string[];
 }
 
 export async function openEngine(url: string | undefined, options: OpenOptions): Promise<Engine> {
@@ -24,7 +26,7 @@ export async function openEngine(url: string | undefined, options: OpenOptions):
     const rest = target.slice('pglite:'.length).replace(/^\/\//, '');
     if (rest === '') throw new UsageError('pglite: needs a directory (pglite:./path) or "memory" (pglite:memory)');
     const { PGliteEngine } = await import('./pglite.js');
-    return PGliteEngine.open(rest === 'memory' ? undefined : rest, options.lockTimeoutMs, options.onDirectoryWait);
+    return PGliteEngine.open(rest === 'memory' ? undefined : rest, options.lockTimeoutMs, options.onDirectoryWait, options.extensions);
   }
   if (target === 'pgmem:' || target === 'pgmem://' || target === 'pg-mem:') {
     const { PgMemEngine } = await import('./pgmem.js');
