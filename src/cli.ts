@@ -46,7 +46,7 @@ function globalOptions(y: Argv) {
 }
 
 /** Settings of one command (check's) that a shared pgstrata.json or PGSTRATA_* may carry. */
-const COMMAND_SETTINGS = ['rules', 'strict'];
+const COMMAND_SETTINGS = ['rules', 'strict', 'prelude', 'scratch-prefix', 'scratch-template'];
 
 /** The other commands accept those settings silently, so strict parsing does not reject the file. */
 function acceptSharedSettings(y: Argv, c: Command): Argv {

@@ -327,4 +327,24 @@ test('63-byte names on a server: clean when restored, the full column name when 
   }
 });
 
+test('a down with a syntax error does not stop the round trip: the rest of the history is checked in the same run', async () => {
+  const t = tempSql([
+    { revision: 'r1', up: 'CREATE TABLE acct (id int PRIMARY KEY, email text DEFAULT \'\');', down: 'DROP TABLE acct;' },
+    { revision: 'r2', parents: ['r1'], up: 'ALTER TABLE acct ADD COLUMN plan text;', down: 'ALTER TABLE acct DROP COLUMN plan' + ' ,;' },
+    { revision: 'r3', parents: ['r2'], up: 'ALTER TABLE acct ALTER COLUMN email DROP DEFAULT;', down: 'SELECT 1;' },
+    { revision: 'r4', parents: ['r3'], up: 'CREATE TABLE note (id int);', down: 'DROP TABLE note;' },
+  ]);
+  try {
+    const r = await withPGliteSchema((db) => runCheck({ dir: t.dir, roundtrip: true, engine: PGliteEngine.fromInstance(db), rules: { 'require-lock-timeout': 'off', 'drop-column': 'off' } }));
+    assert.equal(r.findings.map((f) => `${f.rule} ${f.revision}`), ['syntax-error r2', 'roundtrip-difference r3']);
+    assert.match(r.findings[1]!.message, /acct\.email/);
+    assert.equal(r.roundtrip?.skipped?.map((s) => s.revision), ['r2']);
+    assert.match(r.roundtrip?.skipped?.[0]?.reason ?? '', /its down file .*r2_step\.sql cannot run/);
+    assert.is(r.roundtrip?.checked, 3);
+    assert.equal(r.roundtrip?.defects, { upFails: 0, downFails: 0, notRestored: 1, leftovers: 0, columnOrder: 0 });
+  } finally {
+    t.remove();
+  }
+});
+
 test.run();

@@ -2,11 +2,25 @@
 // GitHub workflow annotation lines (::error file=…,line=…::…).
 import { countBySeverity, groupByFile, sortFindings, where, type Finding } from './findings.js';
 
+/** The round trip's findings by kind, for the summary. */
+export interface DefectCounts {
+  /** An up failed (first run, or run again after its down). */
+  upFails: number;
+  downFails: number;
+  /** A down that dropped or changed what was there before the up (a constraint, NOT NULL, index, default). */
+  notRestored: number;
+  /** A down that left something its up created. */
+  leftovers: number;
+  /** Only a column's position differs (a warning). */
+  columnOrder: number;
+}
+
 export interface RoundtripSummary {
   /** Where it ran, e.g. pglite:memory. */
   database?: string;
   checked?: number;
   skipped?: { revision: string; reason: string }[];
+  defects?: DefectCounts;
   /** Why it did not run at all. */
   notRun?: string;
 }
@@ -56,6 +70,19 @@ function formatHuman(r: CheckReport, color: boolean): string {
   if (rt?.notRun) lines.push(`Round trip not run: ${rt.notRun}`);
   else if (rt) {
     lines.push(`Round trip on ${rt.database}: ${plural(rt.checked ?? 0, 'revision')} went up, down and up again.`);
+    const d = rt.defects;
+    if (d) {
+      const kinds = [
+        [d.upFails, 'up failed', 'ups failed'],
+        [d.downFails, 'down failed', 'downs failed'],
+        [d.notRestored, 'thing a down did not restore', 'things downs did not restore'],
+        [d.leftovers, 'leftover of an up', 'leftovers of ups'],
+        [d.columnOrder, 'column order only', 'column orders only'],
+      ] as const;
+      const found = kinds.filter(([n]) => n > 0).map(([n, one, many]) => `${n} ${n === 1 ? one : many}`);
+      const skipped = rt.skipped?.length ?? 0;
+      lines.push(`  defects: ${found.length > 0 ? found.join(', ') : 'none'}${skipped > 0 ? `; ${plural(skipped, 'revision')} not round-tripped` : ''}.`);
+    }
     for (const s of rt.skipped ?? []) lines.push(c.dim(`  not round-tripped: ${s.revision}: ${s.reason}`));
   }
   return lines.join('\n');

@@ -5,9 +5,12 @@
 //
 // "Empty" is what was there before the first revision: the schemas (on a fresh database, only
 // public) with their owner, privileges and comment, and the extensions. Everything else in a
-// schema goes with DROP SCHEMA … CASCADE, the version table's schema included.
+// schema goes with DROP SCHEMA … CASCADE, the version table's schema included. With a prelude,
+// the state is recorded before it runs, and every reset runs it again: what it made (extensions
+// above all, which go with their schema) is there for every revision, built as the file builds it.
 import type { Engine } from '../../runner/engines/engine.js';
 import { quoteIdent, quoteLiteral } from '../../runner/util/sqlstring.js';
+import { runPrelude, type Prelude } from './prelude.js';
 
 /** Not a schema PostgreSQL owns (those are never dropped); `n` is pg_namespace's alias. */
 const userSchema = (n: string) =>
@@ -33,7 +36,16 @@ export class Baseline {
     private readonly engine: Engine,
     private readonly schemas: SchemaState[],
     private readonly extensions: Set<string>,
+    private readonly prelude?: Prelude,
   ) {}
+
+  /** Records the state there now, then runs the prelude; each reset comes back to the prelude's state. */
+  static async withPrelude(engine: Engine, exclude: string, prelude: Prelude): Promise<Baseline> {
+    const start = await Baseline.record(engine, exclude);
+    const baseline = new Baseline(engine, start.schemas, start.extensions, prelude);
+    await runPrelude(engine, prelude);
+    return baseline;
+  }
 
   /** Records the schemas and extensions there now; `exclude` is the round trip's own schema. */
   static async record(engine: Engine, exclude: string): Promise<Baseline> {
@@ -75,6 +87,7 @@ export class Baseline {
       await this.engine.exec('ROLLBACK').catch(() => {});
       throw e;
     });
+    if (this.prelude) await runPrelude(this.engine, this.prelude);
   }
 }
 

@@ -22,6 +22,7 @@ import { compareSnapshots, type Difference } from './diff.js';
 import { finding, type Finding } from '../findings/findings.js';
 import { locateFailure } from './locate.js';
 import { Snapshotter } from './snapshot.js';
+import type { DefectCounts } from '../findings/format.js';
 
 export type Phase = 'up' | 'down' | 'up again' | 'rebuild';
 
@@ -32,6 +33,10 @@ export interface RoundtripOptions {
   logger?: Logger;
   /** Where the version table goes; left out of snapshots and dropped at the end. */
   schema?: string;
+  /** The state to reset to, when the caller recorded it (with a prelude: Baseline.withPrelude). */
+  baseline?: Baseline;
+  /** Files the static check found unable to run (a syntax error): not run, reported there. */
+  broken?: ReadonlySet<string>;
   onProgress?(p: { index: number; total: number; revision: string; phase: Phase }): void;
 }
 
@@ -41,7 +46,9 @@ export interface RoundtripResult {
   checked: number;
   /** Revisions not run, and why. */
   skipped: { revision: string; reason: string }[];
+  defects: DefectCounts;
 }
+
 
 function differenceFinding(d: Difference, revision: string, down: DownScript): Finding {
   const what = `${d.kind} ${d.name}`;
@@ -56,12 +63,28 @@ function differenceFinding(d: Difference, revision: string, down: DownScript): F
 
 const errorText = (db: { sqlstate?: string | undefined; message: string }) => `ERROR${db.sqlstate ? ` ${db.sqlstate}` : ''}: ${db.message}`;
 
+/**
+ * The fix for a failed step. An object that does not exist (a type, an operator class, a function)
+ * is often an extension's, which a real database got outside the migrations.
+ */
+function failureFix(db: { sqlstate?: string | undefined; message: string }): string {
+  if (db.sqlstate === '42704' || db.sqlstate === '42883') {
+    return 'If it comes from an extension (hstore, pg_trgm\'s gin_trgm_ops, …) that the database got outside the migrations, create the extension in a prelude: check --roundtrip --prelude FILE (or "prelude" in pgstrata.json). Otherwise fix the SQL at the position shown.';
+  }
+  if (db.sqlstate === '58P01' || /extension .* is not available/.test(db.message)) {
+    return 'The scratch database\'s server does not have this extension: run the round trip with --url on a server that has it installed.';
+  }
+  return 'Fix the SQL at the position shown; a down must undo exactly what its up did.';
+}
+
 export async function roundtrip(options: RoundtripOptions): Promise<RoundtripResult> {
   const { history, engine } = options;
   const logger = options.logger ?? silentLogger;
   const schema = options.schema ?? 'pgstrata_check';
   // Before the version table exists: it is not part of the state to go back to.
-  const baseline = await Baseline.record(engine, schema);
+  const baseline = options.baseline ?? (await Baseline.record(engine, schema));
+  const broken = options.broken ?? new Set<string>();
+  const defects: DefectCounts = { upFails: 0, downFails: 0, notRestored: 0, leftovers: 0, columnOrder: 0 };
   const store = new Store(engine, { schema, table: 'pgstrata_version' });
   await store.ensure();
   const snapshots = new Snapshotter(engine, schema);
@@ -82,7 +105,9 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
       if (!(e instanceof MigrationError)) throw e;
       const again = phase === 'up again' ? ' when run again after its down' : '';
       const at = e.location.line === undefined ? { ...e.location, ...(await locateFailure(engine, step)) } : e.location;
-      findings.push(finding('roundtrip-failed', at, `${step.direction} of ${step.revision} failed${again}: ${errorText(e.db)}`, { revision: step.revision }));
+      findings.push(finding('roundtrip-failed', at, `${step.direction} of ${step.revision} failed${again}: ${errorText(e.db)}`, { revision: step.revision, fix: failureFix(e.db) }));
+      if (step.direction === 'down') defects.downFails++;
+      else defects.upFails++;
       return false;
     }
   };
@@ -134,6 +159,11 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
         if (!(e instanceof SourceError)) throw e;
         downProblem = e.problems[0]?.message ?? e.message;
       }
+      if (broken.has(m.upFile)) {
+        blocked.set(revision, revision);
+        skipped.push({ revision, reason: `its up file ${m.upFile} cannot run (see its findings)` });
+        continue;
+      }
       const before = await snapshots.take();
       progress('up');
       if (!(await attempt(upStep(m, down, store), 'up'))) {
@@ -151,6 +181,10 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
         skipped.push({ revision, reason: 'declared irreversible: its up ran, there is no down to check' });
         continue;
       }
+      if (broken.has(down.file)) {
+        skipped.push({ revision, reason: `its down file ${down.file} cannot run (see its findings); its up ran, its down was not checked` });
+        continue;
+      }
       progress('down');
       if (!(await attempt(downStep(revision, down, m, store), 'down'))) {
         // Rolled back: the revision is still applied, as the history says. Outside a
@@ -161,6 +195,11 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
       const after = await snapshots.take();
       const differences = compareSnapshots(before, after);
       findings.push(...differences.map((d) => differenceFinding(d, revision, down)));
+      for (const d of differences) {
+        if (d.change === 'order') defects.columnOrder++;
+        else if (d.change === 'left') defects.leftovers++;
+        else defects.notRestored++;
+      }
       checked++;
       if (differences.some((d) => d.change !== 'order')) {
         // Running the up again on what the down left would mostly repeat those differences
@@ -175,5 +214,5 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
     await snapshots.close();
     await engine.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => {});
   }
-  return { findings, checked, skipped };
+  return { findings, checked, skipped, defects };
 }

@@ -17,8 +17,10 @@ export interface StaticResult {
   /** Up and down files read. */
   files: number;
   revisions: number;
-  /** The history, when nothing stops the files from running (for the round trip). */
+  /** The history, when its graph could be built (for the round trip). */
   runnable?: History;
+  /** Up and down files with an error that stops them from running (a syntax error, say): the round trip does not run them. */
+  broken: Set<string>;
 }
 
 /** A runner Problem as a finding: its hint, when it has one, is the fix. */
@@ -109,7 +111,9 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
   const tables = TableHistory.build(files.filter((f) => f.side === 'up').map((f) => ({ ...f, parents: byRevision.get(f.revision)!.parents })));
   for (const f of files) findings.push(...checkFile(f, tables));
 
-  const blocking = findings.some((f) => ruleInfo(f.rule).fixed);
-  const runnable: History | undefined = built.graph && !blocking ? { migrations: byRevision, graph: built.graph, upDir: displayPath(join(dir, 'up')) } : undefined;
-  return { findings, files: fileCount, revisions: scan.migrations.length, ...(runnable ? { runnable } : {}) };
+  // A file that cannot run is skipped by the round trip (and one with a broken up, its descendants
+  // too); the rest of the history is still checked, so one run finds every defect.
+  const broken = new Set(findings.filter((f) => ruleInfo(f.rule).fixed).map((f) => f.file));
+  const runnable: History | undefined = built.graph ? { migrations: byRevision, graph: built.graph, upDir: displayPath(join(dir, 'up')) } : undefined;
+  return { findings, files: fileCount, revisions: scan.migrations.length, broken, ...(runnable ? { runnable } : {}) };
 }

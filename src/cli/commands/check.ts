@@ -14,12 +14,15 @@ function progressLine(): CheckOptions['onProgress'] {
 export const checkCommand: Command = {
   command: 'check',
   describe: 'Check the migration files without a database (--roundtrip: also run every up and down on a scratch database)',
-  settings: ['rules', 'strict'],
+  settings: ['rules', 'strict', 'prelude', 'scratch-prefix', 'scratch-template'],
   ignores: ['schema', 'table', 'lock-timeout', 'dry-run', 'allow-drift'],
   builder: (y: Argv) =>
     y
       .option('roundtrip', { type: 'boolean', default: false, describe: 'Also run each revision up, down and up again on a scratch database and compare schemas' })
       .option('trace', { type: 'boolean', default: false, describe: 'With --roundtrip: first trace every revision on the scratch database (locks, rewrites) for the trace-* rules' })
+      .option('prelude', { type: 'string', describe: 'With --roundtrip: a SQL file run on the scratch database before the first revision (extensions, roles, schemas); what it makes survives every reset', normalize: true })
+      .option('scratch-prefix', { type: 'string', describe: 'With --roundtrip on a server: the scratch database\'s name starts with this', defaultDescription: 'pgstrata_check' })
+      .option('scratch-template', { type: 'string', describe: 'With --roundtrip on a server: create the scratch database from this template', defaultDescription: 'the server\'s (template1)' })
       .option('strict', { type: 'boolean', default: false, describe: 'Count warnings as errors (exit 7)' })
       .option('format', { type: 'string', choices: ['human', 'json', 'github'], describe: 'Output: for people, JSON, or GitHub workflow annotations', defaultDescription: 'human (json with --json)' })
       .option('rules', { describe: 'Rule levels, e.g. --rules.require-lock-timeout off (or "rules" in pgstrata.json)' })
@@ -36,6 +39,9 @@ export const checkCommand: Command = {
       roundtrip: Boolean(a.roundtrip),
       trace: Boolean(a.trace),
       ...(opts.url ? { url: opts.url } : {}),
+      ...(typeof a.prelude === 'string' ? { prelude: a.prelude } : {}),
+      ...(typeof a['scratch-prefix'] === 'string' ? { scratchPrefix: a['scratch-prefix'] } : {}),
+      ...(typeof a['scratch-template'] === 'string' ? { scratchTemplate: a['scratch-template'] } : {}),
       strict: Boolean(a.strict),
       rules: a.rules,
       logger,
