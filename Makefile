@@ -46,10 +46,11 @@ test-faults: build
 bench: build
 	node dist/bench/compare.js
 
-# check: static over 1,000 generated revisions, and the round trip per revision on PGlite (docs/benchmarks.md).
+# check: static over 1,000 generated revisions, the round trip per revision on PGlite, and on the server against psql (docs/benchmarks.md).
 bench-check: build
 	node dist/bench/check-static.js
 	node dist/bench/check-roundtrip.js
+	node dist/bench/roundtrip-server.js
 
 clean:
 	rm -rf dist
