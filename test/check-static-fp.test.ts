@@ -63,7 +63,7 @@ test('ALTER TABLE … RENAME: the new name is the same table, created by the sam
   assert.match(about(r.findings, 'change-column-type')[0]!, /b\.y from int4 to int8 .*\(created by r1\)/, 'the type followed the column rename');
   assert.match(about(r.findings, 'create-index-concurrently')[0]!, /archive\.b already exists \(created by r1\)/);
   // The old name is gone: IF EXISTS on it does nothing.
-  const old = await staticCheck([base('CREATE TABLE a (x int);', 'DROP TABLE a;'), rev('r2', ['r1'], 'ALTER TABLE a RENAME TO b;\nDROP TABLE IF EXISTS a;', 'ALTER TABLE b RENAME TO a;')]);
+  const old = await staticCheck([base('CREATE TABLE a (x int);', 'DROP TABLE a;'), rev('r2', ['r1'], 'ALTER TABLE a RENAME TO b;\nDROP TABLE IF EXISTS a;')]);
   assert.equal(rules(old.findings), ['rename-table r2']);
 });
 
