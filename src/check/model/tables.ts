@@ -6,8 +6,9 @@
 //
 // A table truncated earlier in the file's transaction holds no row either, for the rules that
 // care about rows. Column types (columnstate.ts), CHECK constraints that prove a column not null
-// (nullchecks.ts) and each table's creator and indexes (origins.ts) are followed the same way: a file starts from the state its revision's parents
-// left (for a down, the state its own up left) and advances it statement by statement.
+// (nullchecks.ts) and each table's creator and indexes (origins.ts) are followed the same way:
+// a file starts from the state its revision's parents left (for a down, the state its own up
+// left) and advances it statement by statement.
 import type { ParsedStatement } from '../../runner/util/sqlparse.js';
 import { ColumnState, ColumnTracker } from './columnstate.js';
 import { CheckState, CheckTracker } from './nullchecks.js';
