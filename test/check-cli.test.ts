@@ -137,8 +137,27 @@ test('--help, history and check without --roundtrip load neither PGlite nor (exc
   }
 });
 
-test('--roundtrip uses an in-memory PGlite, never DATABASE_URL', async () => {
-  const r = await runCli(['check', '--dir', GENESIS_DIR, '--roundtrip'], { env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' } });
+test('--roundtrip runs on the server DATABASE_URL names when --url is not given; --url wins; without --roundtrip nothing connects', () =>
+  inTemp([{ revision: 'r1', up: 'CREATE TABLE t1 (id int);', down: 'DROP TABLE t1;' }], async (dir) => {
+    const viaEnv = await runCli(['check', '--dir', dir, '--roundtrip'], { env: { DATABASE_URL: SERVER_URL } });
+    assert.is(viaEnv.status, 0, viaEnv.stdout + viaEnv.stderr);
+    assert.match(viaEnv.stdout, /Round trip on postgres:\/\/\S+\/pgstrata_check_[0-9a-f]+: 1 revision/);
+    const nowhere = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nowhere' };
+    const unreachable = await runCli(['check', '--dir', dir, '--roundtrip'], { env: nowhere });
+    assert.is.not(unreachable.status, 0, 'DATABASE_URL is used: its server cannot be reached');
+    assert.match(unreachable.stdout + unreachable.stderr, /127\.0\.0\.1:1/);
+    const pglite = await runCli(['check', '--dir', dir, '--roundtrip', '--url', 'pglite:memory'], { env: nowhere });
+    assert.is(pglite.status, 0, pglite.stdout + pglite.stderr);
+    assert.match(pglite.stdout, /Round trip on pglite:memory: 1 revision/);
+    const fileOnly = await runCli(['check', '--dir', dir], { env: nowhere });
+    assert.is(fileOnly.status, 0, fileOnly.stdout + fileOnly.stderr);
+    const pgmem = await runCli(['check', '--dir', dir, '--roundtrip'], { env: { DATABASE_URL: 'pgmem:' } });
+    assert.is(pgmem.status, 2, pgmem.stdout + pgmem.stderr);
+    assert.match(pgmem.stderr, /DATABASE_URL is not a postgres:\/\/ URL: give --url postgres:\/\/…/);
+  }));
+
+test('without --url or DATABASE_URL, --roundtrip uses an in-memory PGlite', async () => {
+  const r = await runCli(['check', '--dir', GENESIS_DIR, '--roundtrip']);
   assert.is(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /Round trip on pglite:memory: 3 revisions went up, down and up again\./);
 });

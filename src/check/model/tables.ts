@@ -4,31 +4,52 @@
 // all. For a down file, the tables its own up created count as new too: the down is taking
 // them away again, and the state it returns to never had them.
 //
-// Column types (columnstate.ts) and CHECK constraints that prove a column not null
-// (nullchecks.ts) are followed the same way: a file starts from the state its revision's parents
-// left (for a down, the state its own up left) and advances it statement by statement.
+// A table truncated earlier in the file's transaction holds no row either, for the rules that
+// care about rows. Column types (columnstate.ts), CHECK constraints that prove a column not null
+// (nullchecks.ts) and each table's creator and indexes (origins.ts) are followed the same way:
+// a file starts from the state its revision's parents left (for a down, the state its own up
+// left) and advances it statement by statement.
 import type { ParsedStatement } from '../../runner/util/sqlparse.js';
 import { ColumnState, ColumnTracker } from './columnstate.js';
 import { CheckState, CheckTracker } from './nullchecks.js';
 import type { TrackedColumn } from './coltypes.js';
-import { alterCommands, as, dotted, dropObjects, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name } from './ast.js';
+import { alterCommands, as, dotted, dropObjects, list, makeName, rangeVar, schemaOf, str, tableFromQuery, type Name } from './ast.js';
+import { OriginState, OriginTracker, originText } from './origins.js';
 
 const columnKey = (table: Name, column: string) => `${table.key}\0${column}`;
+
+/** The tables of a list of RangeVars (TRUNCATE's). */
+const rels = (items: unknown): Name[] => list(items).map((r) => rangeVar(r)).filter((r): r is Name => r !== undefined);
+
+/** Where a file runs: its revision, and whether in one transaction. */
+export interface ScopeOptions {
+  revision: string;
+  /** False for `transaction: none`: between its statements other sessions may write. */
+  transactional?: boolean;
+  columns?: ColumnState;
+  checks?: CheckState;
+  origins?: OriginState;
+}
 
 /** The tables and enum types created so far in one file; advanced one statement at a time. */
 export class FileScope {
   private readonly tables: Set<string>;
   private readonly types = new Set<string>();
-  private readonly indexes = new Map<string, Name>();
+  /** Tables emptied by a TRUNCATE earlier in this transaction, with rows inserted into none since. */
+  private readonly emptied = new Set<string>();
   /** Columns ADD COLUMN added earlier in this file (to tables that exist). */
   private readonly addedColumns = new Set<string>();
   private readonly columns: ColumnTracker;
   private readonly checks: CheckTracker;
+  private readonly origins: OriginTracker;
+  private readonly transactional: boolean;
 
-  constructor(initial: Iterable<string>, private readonly history?: TableHistory, columns: ColumnState = ColumnState.EMPTY, checks: CheckState = CheckState.EMPTY) {
+  constructor(initial: Iterable<string>, options: ScopeOptions) {
     this.tables = new Set(initial);
-    this.columns = new ColumnTracker(columns);
-    this.checks = new CheckTracker(checks);
+    this.columns = new ColumnTracker(options.columns ?? ColumnState.EMPTY);
+    this.checks = new CheckTracker(options.checks ?? CheckState.EMPTY);
+    this.origins = new OriginTracker(options.origins ?? OriginState.EMPTY, options.revision);
+    this.transactional = options.transactional ?? true;
   }
 
   /** A valid CHECK constraint proves the column not null (so SET NOT NULL scans nothing). */
@@ -61,6 +82,29 @@ export class FileScope {
     return this.tables.has(table.key);
   }
 
+  /**
+   * Holds no row: new, or truncated earlier in this transaction and not written to since. The
+   * TRUNCATE's ACCESS EXCLUSIVE lock is held to the end of the transaction, so what follows on
+   * the table scans nothing and blocks nobody further.
+   */
+  isEmpty(table: Name): boolean {
+    return this.tables.has(table.key) || this.emptied.has(table.key);
+  }
+
+  /**
+   * Under IF EXISTS: true when the history does not show the table here (it never created it,
+   * or dropped it), so the statement is taken to do nothing. Without IF EXISTS a table the
+   * history never mentioned counts as existing.
+   */
+  absent(table: Name): boolean {
+    return !this.tables.has(table.key) && !this.origins.exists(table);
+  }
+
+  /** Where an existing table comes from, for messages. */
+  origin(table: Name): string {
+    return originText(this.origins.origin(table));
+  }
+
   /** Added by an earlier ADD COLUMN of this file and not dropped since: it holds nothing yet. */
   isNewColumn(table: Name, column: string): boolean {
     return this.addedColumns.has(columnKey(table, column));
@@ -72,7 +116,7 @@ export class FileScope {
 
   /** The table an index belongs to, when this file or the history created the index. */
   tableOfIndex(index: Name): Name | undefined {
-    return this.indexes.get(index.key) ?? this.history?.tableOfIndex(index);
+    return this.origins.tableOfIndex(index);
   }
 
   /** Tables created in this file and still there at its end. */
@@ -80,8 +124,9 @@ export class FileScope {
     return new Set(this.tables);
   }
 
-  indexesCreated(): Map<string, Name> {
-    return this.indexes;
+  /** Tables and indexes after the statements applied so far. */
+  originState(): OriginState {
+    return this.origins.state();
   }
 
   /** Records what the statement creates, drops or renames. Call after the rules have seen it. */
@@ -93,27 +138,38 @@ export class FileScope {
       case 'CreateStmt': {
         const rel = rangeVar(n.relation);
         if (!rel) return;
-        // CREATE TABLE IF NOT EXISTS on a table the history made earlier changes nothing.
-        if (n.if_not_exists === true && this.history?.createdBy(rel) !== undefined && !this.isNew(rel)) return;
-        this.tables.add(rel.key);
-        return;
+        // CREATE TABLE IF NOT EXISTS on a table the history shows here changes nothing.
+        if (n.if_not_exists === true && this.origins.exists(rel) && !this.isNew(rel)) return;
+        return this.create(rel);
       }
       case 'CreateTableAsStmt':
       case 'SelectStmt': {
         const rel = tableFromQuery(s.kind, n);
-        if (rel) this.tables.add(rel.key);
+        if (rel) this.create(rel);
+        // SELECT … INTO makes a table; a plain SELECT may call functions that write anywhere.
+        else if (s.kind === 'SelectStmt') this.emptied.clear();
         return;
       }
       case 'DropStmt':
-        if (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_MATVIEW') for (const t of dropObjects(n)) this.tables.delete(t.key);
+        if (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_MATVIEW') for (const t of dropObjects(n)) this.drop(t);
+        if (n.removeType === 'OBJECT_INDEX') for (const i of dropObjects(n)) this.origins.indexDropped(i);
         if (n.removeType === 'OBJECT_TYPE') for (const t of dropObjects(n)) this.types.delete(t.key);
         return;
       case 'RenameStmt': {
         const rel = rangeVar(n.relation);
         const to = str(n.newname);
-        if (n.renameType === 'OBJECT_TABLE' && rel && to !== undefined && this.tables.delete(rel.key)) this.tables.add(makeName(schemaOf(rel), to).key);
+        if (!rel || to === undefined) return;
+        const renamed = makeName(schemaOf(rel), to);
+        if (n.renameType === 'OBJECT_TABLE' || n.renameType === 'OBJECT_MATVIEW') this.move(rel, renamed);
+        if (n.renameType === 'OBJECT_INDEX') this.origins.indexMoved(rel, renamed);
         const from = str(n.subname);
-        if (n.renameType === 'OBJECT_COLUMN' && rel && from !== undefined && to !== undefined && this.addedColumns.delete(columnKey(rel, from))) this.addedColumns.add(columnKey(rel, to));
+        if (n.renameType === 'OBJECT_COLUMN' && from !== undefined && this.addedColumns.delete(columnKey(rel, from))) this.addedColumns.add(columnKey(rel, to));
+        return;
+      }
+      case 'AlterObjectSchemaStmt': {
+        const rel = rangeVar(n.relation);
+        const schema = str(n.newschema);
+        if (n.objectType === 'OBJECT_TABLE' && rel && schema !== undefined) this.move(rel, makeName(schema, rel.key.slice(rel.key.indexOf('.') + 1)));
         return;
       }
       case 'AlterTableStmt': {
@@ -130,7 +186,7 @@ export class FileScope {
       case 'IndexStmt': {
         const rel = rangeVar(n.relation);
         const name = str(n.idxname);
-        if (rel && name !== undefined) this.indexes.set(makeName(schemaOf(rel), name).key, rel);
+        if (rel && name !== undefined) this.origins.indexCreated(makeName(schemaOf(rel), name), rel);
         return;
       }
       case 'CreateEnumStmt': {
@@ -138,67 +194,97 @@ export class FileScope {
         if (type) this.types.add(type.key);
         return;
       }
+      case 'TruncateStmt':
+        // Outside a transaction other sessions may insert before the next statement runs.
+        if (this.transactional) for (const t of rels(n.relations)) this.emptied.add(t.key);
+        return;
+      case 'InsertStmt':
+      case 'MergeStmt': {
+        const rel = rangeVar(n.relation);
+        if (rel) this.emptied.delete(rel.key);
+        return;
+      }
+      case 'CopyStmt': {
+        const rel = rangeVar(n.relation);
+        if (rel && n.is_from === true) this.emptied.delete(rel.key);
+        return;
+      }
+      case 'DoStmt':
+      case 'CallStmt':
+        // Code that may write to any table.
+        this.emptied.clear();
+        return;
     }
+  }
+
+  private create(table: Name): void {
+    this.tables.add(table.key);
+    this.emptied.delete(table.key);
+    this.origins.created(table);
+  }
+
+  private drop(table: Name): void {
+    this.tables.delete(table.key);
+    this.emptied.delete(table.key);
+    this.origins.dropped(table);
+  }
+
+  /** A rename or SET SCHEMA: what is known of the table goes with it. */
+  private move(from: Name, to: Name): void {
+    if (this.tables.delete(from.key)) this.tables.add(to.key);
+    if (this.emptied.delete(from.key)) this.emptied.add(to.key);
+    const prefix = columnKey(from, '');
+    for (const key of [...this.addedColumns]) {
+      if (!key.startsWith(prefix)) continue;
+      this.addedColumns.delete(key);
+      this.addedColumns.add(columnKey(to, key.slice(prefix.length)));
+    }
+    this.origins.moved(from, to);
   }
 }
 
 /** What each revision's up creates, walked in graph order, so every file can get its scope. */
 export class TableHistory {
-  private readonly creator = new Map<string, string>();
   private readonly netCreated = new Map<string, Set<string>>();
-  private readonly indexTables = new Map<string, Name>();
-  /** The column types after each revision's up. */
+  /** The state after each revision's up. */
   private readonly columnsAfter = new Map<string, ColumnState>();
   private readonly checksAfter = new Map<string, CheckState>();
+  private readonly originsAfter = new Map<string, OriginState>();
   private readonly parentsOf = new Map<string, readonly string[]>();
 
   /**
    * `ups` in graph order (parents first). Without `parents` a revision is taken as a root, so
-   * no column type is known when it starts.
+   * nothing the history made is known when it starts.
    */
-  static build(ups: { revision: string; statements: ParsedStatement[]; parents?: readonly string[] }[]): TableHistory {
+  static build(ups: { revision: string; statements: ParsedStatement[]; parents?: readonly string[]; transactional?: boolean }[]): TableHistory {
     const h = new TableHistory();
-    for (const { revision, statements, parents } of ups) {
+    for (const { revision, statements, parents, transactional } of ups) {
       h.parentsOf.set(revision, parents ?? []);
-      const scope = new FileScope([], h, h.columnsBefore(revision), h.checksBefore(revision));
+      const scope = h.scope(revision, 'up', transactional);
       for (const s of statements) scope.apply(s);
       h.columnsAfter.set(revision, scope.columnState());
       h.checksAfter.set(revision, scope.checkState());
-      const created = scope.created();
-      h.netCreated.set(revision, created);
-      for (const key of created) h.creator.set(key, revision);
-      for (const [index, table] of scope.indexesCreated()) h.indexTables.set(index, table);
+      h.originsAfter.set(revision, scope.originState());
+      h.netCreated.set(revision, scope.created());
     }
     return h;
   }
 
-  /** The revision whose up created the table, if any did. */
-  createdBy(table: Name): string | undefined {
-    return this.creator.get(table.key);
-  }
-
-  tableOfIndex(index: Name): Name | undefined {
-    return this.indexTables.get(index.key);
-  }
-
-  /** Where an existing table comes from, for messages. */
-  origin(table: Name): string {
-    const r = this.createdBy(table);
-    return r ? `created by ${r}` : 'not created by this history';
-  }
-
-  /** The column types an up starts from: what its parents left (unknown where they disagree). */
-  private columnsBefore(revision: string): ColumnState {
-    return ColumnState.merge((this.parentsOf.get(revision) ?? []).map((p) => this.columnsAfter.get(p) ?? ColumnState.EMPTY));
-  }
-
-  private checksBefore(revision: string): CheckState {
-    return CheckState.merge((this.parentsOf.get(revision) ?? []).map((p) => this.checksAfter.get(p) ?? CheckState.EMPTY));
+  /** The state an up starts from: what its parents left (unknown where they disagree). */
+  private before(revision: string): ScopeOptions {
+    const parents = this.parentsOf.get(revision) ?? [];
+    return {
+      revision,
+      columns: ColumnState.merge(parents.map((p) => this.columnsAfter.get(p) ?? ColumnState.EMPTY)),
+      checks: CheckState.merge(parents.map((p) => this.checksAfter.get(p) ?? CheckState.EMPTY)),
+      origins: OriginState.merge(parents.map((p) => this.originsAfter.get(p) ?? OriginState.EMPTY)),
+    };
   }
 
   /** A fresh scope for one file: empty for an up, the up's own tables for its down. */
-  scope(revision: string, side: 'up' | 'down'): FileScope {
-    if (side === 'down') return new FileScope(this.netCreated.get(revision) ?? [], this, this.columnsAfter.get(revision) ?? ColumnState.EMPTY, this.checksAfter.get(revision) ?? CheckState.EMPTY);
-    return new FileScope([], this, this.columnsBefore(revision), this.checksBefore(revision));
+  scope(revision: string, side: 'up' | 'down', transactional = true): FileScope {
+    if (side === 'up') return new FileScope([], { ...this.before(revision), transactional });
+    const after = { columns: this.columnsAfter.get(revision), checks: this.checksAfter.get(revision), origins: this.originsAfter.get(revision) };
+    return new FileScope(this.netCreated.get(revision) ?? [], { revision, transactional, ...after });
   }
 }

@@ -5,11 +5,16 @@ import { alterCommands, as, columnConstraints, isNullConstant, list, rangeVar, s
 import { alterTypeIsFree, columnType, typeText } from '../model/coltypes.js';
 import type { FileContext, RuleFamily } from './context.js';
 
-/** The existing table an ALTER TABLE changes, or undefined when it is new or not a table. */
+/**
+ * The existing table an ALTER TABLE (or RENAME) changes; undefined when it is new, not a table,
+ * or IF EXISTS names one the history does not show there.
+ */
 export function existingAlteredTable(ctx: FileContext, s: ParsedStatement): Name | undefined {
-  if (s.kind !== 'AlterTableStmt' || s.node.objtype !== 'OBJECT_TABLE') return undefined;
+  if (s.kind !== 'AlterTableStmt' && s.kind !== 'RenameStmt') return undefined;
+  if (s.kind === 'AlterTableStmt' && s.node.objtype !== 'OBJECT_TABLE') return undefined;
   const rel = rangeVar(s.node.relation);
-  return rel && !ctx.scope.isNew(rel) ? rel : undefined;
+  if (!rel || ctx.scope.isNew(rel)) return undefined;
+  return s.node.missing_ok === true && ctx.scope.absent(rel) ? undefined : rel;
 }
 
 /** NOT NULL (or PRIMARY KEY) with nothing that fills existing rows: no default, identity, generated value or serial type. */
@@ -25,22 +30,24 @@ function notNullWithoutValue(col: Node): boolean {
 
 export const columnRules: RuleFamily = (ctx) => ({
   statement(s) {
-    if (s.kind === 'RenameStmt' && s.node.renameType === 'OBJECT_COLUMN') {
-      const rel = rangeVar(s.node.relation);
-      if (rel && !ctx.scope.isNew(rel)) {
-        ctx.report('rename-column', s, `renaming column ${rel.display}.${str(s.node.subname)} to ${str(s.node.newname)}: running code still uses the old name (${rel.display} is ${ctx.history.origin(rel)})`);
+    if (s.kind === 'RenameStmt') {
+      const rel = s.node.renameType === 'OBJECT_COLUMN' ? existingAlteredTable(ctx, s) : undefined;
+      if (rel) {
+        ctx.report('rename-column', s, `renaming column ${rel.display}.${str(s.node.subname)} to ${str(s.node.newname)}: running code still uses the old name (${rel.display} is ${ctx.scope.origin(rel)})`);
       }
       return;
     }
     const table = existingAlteredTable(ctx, s);
     if (!table) return;
-    const origin = `${table.display} already exists (${ctx.history.origin(table)})`;
+    // Rows matter to these; running code that reads a dropped column does not care.
+    const empty = ctx.scope.isEmpty(table);
+    const origin = `${table.display} already exists (${ctx.scope.origin(table)})`;
     for (const cmd of alterCommands(s.node)) {
       const column = str(cmd.name);
       switch (cmd.subtype) {
         case 'AT_AddColumn': {
           const col = as(cmd.def, 'ColumnDef');
-          if (col && notNullWithoutValue(col)) {
+          if (col && !empty && notNullWithoutValue(col)) {
             const name = str(col.colname);
             ctx.report('not-null-column-without-default', s, `ADD COLUMN ${name} … NOT NULL without a default fails on any row of ${table.display}; ${origin}`, `Add ${name} nullable, backfill it with UPDATE, then SET NOT NULL — or give it a constant DEFAULT.`, col.location);
           }
@@ -48,11 +55,12 @@ export const columnRules: RuleFamily = (ctx) => ({
         }
         case 'AT_SetNotNull':
           // A valid CHECK (col IS NOT NULL) from before this statement: PostgreSQL 12+ scans nothing.
-          if (column !== undefined && ctx.scope.provenNotNull(table, column)) break;
+          if (empty || (column !== undefined && ctx.scope.provenNotNull(table, column))) break;
           ctx.report('set-not-null', s, `SET NOT NULL on ${table.display}.${column} scans the whole table under an ACCESS EXCLUSIVE lock; ${origin}`, `ADD CONSTRAINT ${table.display}_${column}_nn CHECK (${column} IS NOT NULL) NOT VALID; VALIDATE it; then SET NOT NULL (no scan) and drop the check.`);
           break;
         case 'AT_AlterColumnType': {
           // Silent only when the column's current type is known and the change rewrites nothing.
+          if (empty) break;
           const current = column === undefined ? undefined : ctx.scope.column(table, column);
           const def = as(cmd.def, 'ColumnDef');
           if (current && def && alterTypeIsFree(current, def)) break;

@@ -9,8 +9,9 @@ const KIND: Record<string, string> = { CONSTR_FOREIGN: 'FOREIGN KEY', CONSTR_CHE
 export const constraintRules: RuleFamily = (ctx) => ({
   statement(s) {
     const table = existingAlteredTable(ctx, s);
-    if (!table) return;
-    const origin = `${table.display} already exists (${ctx.history.origin(table)})`;
+    // A table with no row (truncated earlier in this transaction) validates nothing.
+    if (!table || s.kind !== 'AlterTableStmt' || ctx.scope.isEmpty(table)) return;
+    const origin = `${table.display} already exists (${ctx.scope.origin(table)})`;
     const check = (c: Node, column: boolean) => {
       const kind = KIND[str(c.contype) ?? ''];
       const name = str(c.conname) ?? `${table.display}_…`;

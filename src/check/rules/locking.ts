@@ -27,10 +27,12 @@ function tableConstraints(elements: unknown): Node[] {
 function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
   const n = s.node;
   const rels = (...vs: unknown[]) => vs.map((v) => rangeVar(v)).filter((x): x is Name => x !== undefined);
+  // IF EXISTS on what the history does not show here: taken to do nothing, so to lock nothing.
+  const present = (names: Name[]) => (n.missing_ok === true ? names.filter((t) => !ctx.scope.absent(t)) : names);
   switch (s.kind) {
     case 'AlterTableStmt': {
       const index = n.objtype === 'OBJECT_INDEX' ? rangeVar(n.relation) : undefined;
-      const own = index ? [ctx.scope.tableOfIndex(index) ?? index] : rels(n.relation);
+      const own = present(index ? [ctx.scope.tableOfIndex(index) ?? index] : rels(n.relation));
       const cmds = alterCommands(n);
       const constraints = cmds.flatMap((c) => [as(c.def, 'Constraint'), ...columnConstraints(as(c.def, 'ColumnDef') ?? {})]).filter((c): c is Node => c !== undefined);
       return [...own, ...referencedTables(constraints)];
@@ -49,7 +51,7 @@ function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
     case 'RenameStmt': {
       const rel = rangeVar(n.relation);
       if (!rel) return [];
-      return [n.renameType === 'OBJECT_INDEX' ? (ctx.scope.tableOfIndex(rel) ?? rel) : rel];
+      return present([n.renameType === 'OBJECT_INDEX' ? (ctx.scope.tableOfIndex(rel) ?? rel) : rel]);
     }
     case 'TruncateStmt':
     case 'LockStmt':
@@ -58,11 +60,11 @@ function lockedTables(ctx: FileContext, s: ParsedStatement): Name[] {
       return list(n.params).some((p) => as(p, 'DefElem')?.defname === 'concurrently') ? [] : rels(n.relation);
     case 'DropStmt': {
       const objects = dropObjects(n);
-      if (n.removeType === 'OBJECT_TABLE') return objects;
-      if (n.removeType === 'OBJECT_INDEX') return n.concurrent === true ? [] : objects.map((i) => ctx.scope.tableOfIndex(i) ?? i);
+      if (n.removeType === 'OBJECT_TABLE') return present(objects);
+      if (n.removeType === 'OBJECT_INDEX') return n.concurrent === true ? [] : present(objects.map((i) => ctx.scope.tableOfIndex(i) ?? i));
       if (n.removeType === 'OBJECT_TRIGGER' || n.removeType === 'OBJECT_RULE' || n.removeType === 'OBJECT_POLICY') {
         // [schema.]table.name: the table is everything but the last part
-        return list(n.objects).map((o) => dotted(list(as(o, 'List')?.items).slice(0, -1))).filter((x): x is Name => x !== undefined);
+        return present(list(n.objects).map((o) => dotted(list(as(o, 'List')?.items).slice(0, -1))).filter((x): x is Name => x !== undefined));
       }
       return [];
     }

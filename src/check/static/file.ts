@@ -34,7 +34,7 @@ export function checkFile(f: ParsedFile, history: TableHistory): Finding[] {
     transactional: f.transactional,
     ...(f.lockTimeout ? { lockTimeout: f.lockTimeout } : {}),
     statements: f.statements,
-    scope: history.scope(f.revision, f.side),
+    scope: history.scope(f.revision, f.side, f.transactional),
     history,
     report(rule, at, message, fix, location) {
       const pos = typeof location === 'number' && location >= 0 ? lineColumnAtByte(f.text, location) : at;

@@ -78,7 +78,10 @@ function headFindings(heads: string[], byRevision: Map<string, Migration>): Find
 
 export async function checkStatic(dir: string): Promise<StaticResult> {
   const scan = scanSource(dir);
-  const findings: Finding[] = scan.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file'));
+  // A blank up file lacks its header too; one finding says what is wrong with it.
+  const blank = new Set([...scan.rejected].filter(([, text]) => text.trim() === '').map(([file]) => file));
+  const findings: Finding[] = scan.problems.filter((p) => !blank.has(p.file)).map((p) => fromProblem(p, p.code ?? 'invalid-file'));
+  for (const file of blank) findings.push(finding('empty-migration', { file }, 'up file is empty: no header, no SQL', { fix: 'Write its header (`-- revision:`, `-- down_revision:`) and its SQL, or delete it.' }));
   const byRevision = new Map(scan.migrations.map((m) => [m.revision, m]));
   const built = RevisionGraph.build(scan.migrations, (r) => byRevision.get(r)!.upFile);
   findings.push(...built.problems.map((p) => fromProblem(p, 'invalid-graph')));
@@ -91,7 +94,8 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
   for (const revision of order) {
     const m = byRevision.get(revision)!;
     const base = { revision, ...(m.lockTimeout ? { lockTimeout: m.lockTimeout } : {}) };
-    const up = await parse(m.sql, m.upFile, findings, revision);
+    // An up with no statement is an empty-migration already (an unclosed comment is no statement either).
+    const up = !hasStatement(m.sql) ? [] : await parse(m.sql, m.upFile, findings, revision);
     if (up) files.push({ ...base, file: m.upFile, side: 'up', text: m.sql, statements: up, transactional: m.transactional });
     const down = inspectDown(m);
     findings.push(...down.problems.map((p) => fromProblem(p, p.code ?? 'invalid-file', revision)));
@@ -105,7 +109,7 @@ export async function checkStatic(dir: string): Promise<StaticResult> {
     if (statements) files.push({ ...base, file: down.script.file, side: 'down', text: down.script.sql, statements, transactional: down.script.transactional });
   }
   // Files whose header kept them out of the history still get PostgreSQL's opinion of their SQL.
-  for (const [file, text] of scan.rejected) await parse(text, file, findings);
+  for (const [file, text] of scan.rejected) if (hasStatement(text)) await parse(text, file, findings);
 
   // The ups in graph order: which tables each file may count as existing.
   const tables = TableHistory.build(files.filter((f) => f.side === 'up').map((f) => ({ ...f, parents: byRevision.get(f.revision)!.parents })));
