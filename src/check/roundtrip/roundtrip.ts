@@ -22,6 +22,7 @@ import { compareSnapshots, type Difference } from './diff.js';
 import { finding, type Finding } from '../findings/findings.js';
 import { locateFailure } from './locate.js';
 import { Snapshotter } from './snapshot.js';
+import { IncrementalSnapshots } from './incremental.js';
 import type { DefectCounts } from '../findings/format.js';
 
 export type Phase = 'up' | 'down' | 'up again' | 'rebuild';
@@ -88,6 +89,8 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
   const store = new Store(engine, { schema, table: 'pgstrata_version' });
   await store.ensure();
   const snapshots = new Snapshotter(engine, schema);
+  // Two snapshots per revision: re-reading only what changed keeps a long history linear.
+  const schemaNow = new IncrementalSnapshots(engine, schema, snapshots);
   const findings: Finding[] = [];
   const skipped: RoundtripResult['skipped'] = [];
   /** Revision -> the revision whose failed up keeps it from running. */
@@ -164,7 +167,7 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
         skipped.push({ revision, reason: `its up file ${m.upFile} cannot run (see its findings)` });
         continue;
       }
-      const before = await snapshots.take();
+      const before = await schemaNow.take();
       progress('up');
       if (!(await attempt(upStep(m, down, store), 'up'))) {
         blocked.set(revision, revision);
@@ -192,7 +195,7 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
         if (!down.transactional && !(await rebuilt(`the failed down of ${revision}`))) break;
         continue;
       }
-      const after = await snapshots.take();
+      const after = await schemaNow.take();
       const differences = compareSnapshots(before, after);
       findings.push(...differences.map((d) => differenceFinding(d, revision, down)));
       for (const d of differences) {
@@ -211,6 +214,7 @@ export async function roundtrip(options: RoundtripOptions): Promise<RoundtripRes
       if (!(await attempt(upStep(m, down, store), 'up again')) && !(await rebuilt(`the up of ${revision} failed when run again`))) break;
     }
   } finally {
+    await schemaNow.close();
     await snapshots.close();
     await engine.exec(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => {});
   }

@@ -41,6 +41,8 @@ rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relpersistence, c.relrowsecurity, c.reloptions, ns.prefix, ns.prefix || c.relname AS name
   FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.oid NOT IN (SELECT objid FROM ext)
+    -- an incremental snapshot reads only the relations it names (incremental.ts)
+    AND ($T::oid[] IS NULL OR c.oid = ANY($T::oid[]))
 )
 -- One JSON value rather than a row per object: on PGlite, turning hundreds of result rows into
 -- JavaScript objects costs more than the query itself.
@@ -117,7 +119,7 @@ FROM pg_catalog.pg_trigger tg JOIN rel r ON r.oid = tg.tgrelid WHERE NOT tg.tgis
 ) o
 `;
 
-type Row = [kind: string, name: string, parent: string | null, def: string | null, pos: number];
+export type Row = [kind: string, name: string, parent: string | null, def: string | null, pos: number];
 
 /**
  * Reads snapshots through a prepared statement: PostgreSQL then plans the catalog query once,
@@ -132,22 +134,29 @@ export class Snapshotter {
   constructor(private readonly engine: Engine, private readonly exclude: string) {}
 
   async take(): Promise<Snapshot> {
+    return build(await this.rows());
+  }
+
+  /**
+   * The snapshot's rows; with `relations`, those of the relations named (by oid) and every object
+   * that belongs to no relation (schemas, extensions, types, functions).
+   */
+  async rows(relations?: readonly number[]): Promise<Row[]> {
     if (!this.prepared) {
-      await this.engine.exec(`PREPARE ${this.statement} AS ${QUERY.replace('$1', quoteLiteral(this.exclude))}`);
+      await this.engine.exec(`PREPARE ${this.statement}(oid[]) AS ${QUERY.replace('$1', quoteLiteral(this.exclude)).replace(/\$T/g, () => '$1')}`);
       this.prepared = true;
     }
-    let rows: Row[];
     try {
-      const [result] = await this.engine.query<{ objects: Row[] | string | null }>(`EXECUTE ${this.statement}`);
+      const filter = relations ? `'{${relations.join(',')}}'` : 'NULL';
+      const [result] = await this.engine.query<{ objects: Row[] | string | null }>(`EXECUTE ${this.statement}(${filter})`);
       const objects = result?.objects ?? [];
-      rows = typeof objects === 'string' ? (JSON.parse(objects) as Row[]) : objects;
+      return typeof objects === 'string' ? (JSON.parse(objects) as Row[]) : objects;
     } catch (e) {
       // A migration that ran DISCARD ALL or DEALLOCATE ALL took the statement away.
       if (toDbError(e).sqlstate !== '26000') throw e;
       this.prepared = false;
-      return this.take();
+      return this.rows(relations);
     }
-    return build(rows);
   }
 
   async close(): Promise<void> {
@@ -156,7 +165,7 @@ export class Snapshotter {
   }
 }
 
-function build(rows: Row[]): Snapshot {
+export function build(rows: Row[]): Snapshot {
   const objects = new Map<string, SchemaObject>();
   const positions = new Map<string, [number, string][]>();
   for (const [kind, name, parent, def, pos] of rows) {
