@@ -64,11 +64,24 @@ interface Row {
 export class PgRecord implements RunRecord {
   private readonly worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private heartbeat: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly id: string, private readonly engine: Engine, private readonly logger: Logger) {}
+  constructor(readonly id: string, private readonly connection: Engine, private readonly logger: Logger) {}
+
+  /** The workers of this process share one connection: their statements go one after another. */
+  private readonly engine = {
+    query: <T>(sql: string, params?: unknown[]): Promise<T[]> => this.serial(() => this.connection.query<T>(sql, params)),
+    exec: (script: string): Promise<void> => this.serial(() => this.connection.exec(script)),
+  };
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
 
   get where(): string {
-    return `${this.engine.description} (${TARGETS})`;
+    return `${this.connection.description} (${TARGETS})`;
   }
 
   private async ensure(): Promise<void> {
@@ -157,6 +170,7 @@ export class PgRecord implements RunRecord {
 
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await this.engine.close().catch(() => {});
+    await this.queue;
+    await this.connection.close().catch(() => {});
   }
 }
