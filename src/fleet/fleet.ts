@@ -66,7 +66,8 @@ async function storedMeta(record: RunRecord, id: string, stateUrl: string | unde
 /**
  * `up --targets FILE` (resume false: start the run, or join it when the id exists) and
  * `fleet resume RUN` (resume true: failed, unreachable and skipped targets are tried again).
- * `targetsFile` may be omitted on resume: the run's own file is read again.
+ * `targetsFile` may be omitted on resume: the run's own file is read again. A resumed run uses the
+ * migrations folder, schema and table it was started with.
  */
 export async function runFleet(targetsFile: string | undefined, options: FleetOptions, resume = false): Promise<FleetReport> {
   const id = options.run ?? newRunId();
@@ -77,14 +78,15 @@ export async function runFleet(targetsFile: string | undefined, options: FleetOp
     const file = targetsFile ?? earlier?.targetsFile;
     if (!file) throw new UsageError('--targets FILE is required');
     const targets = readTargets(file);
-    const dir = earlier && targetsFile === undefined ? earlier.dir : options.dir;
+    // A resumed run keeps the migrations and the version table it was started with.
+    const { dir, schema, table } = earlier ?? options;
     // Invalid migration files stop the whole fleet before any target is touched.
     loadHistory(dir);
-    const meta: RunMeta = { targetsFile: resolve(file), dir: resolve(dir), schema: options.schema, table: options.table, createdAt: new Date().toISOString() };
+    const meta: RunMeta = { targetsFile: resolve(file), dir: resolve(dir), schema, table, createdAt: new Date().toISOString() };
     await record.open({ targets: targets.map((t) => ({ name: t.name, url: shownUrl(t), ...(t.schema ? { schema: t.schema } : {}) })), meta, retry: resume });
     const byName = new Map(targets.map((t) => [t.name, t]));
     const names = targets.map((t) => t.name);
-    const targetOptions: TargetOptions = { ...options, dir };
+    const targetOptions: TargetOptions = { ...options, dir, schema, table };
     const pool = await runPool<Target, Outcome>({
       concurrency: options.concurrency,
       keepGoing: options.keepGoing,
