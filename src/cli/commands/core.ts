@@ -19,6 +19,7 @@ import { createdLines, json, out, runSummary, stepLine } from '../output.js';
 import { holdYoungGeneration } from '../heap.js';
 import { statusLines } from '../views.js';
 import type { Command } from '../command.js';
+import { fleetStatusCommand, fleetUp, runOptions, targetsOptions } from './fleet.js';
 
 
 const targetArg = (fallback: string, describe: string) => (y: Argv) => y.positional('target', { type: 'string', default: fallback, describe });
@@ -58,13 +59,15 @@ export const coreCommands: Command[] = [
     command: ['up [target]', 'upgrade'],
     describe: 'Apply pending revisions up to target (default: every head)',
     builder: (y) =>
-      scriptOptions(targetArg('heads', 'head, heads, a revision id or unique prefix, or +N')(y))
+      runOptions(scriptOptions(targetArg('heads', 'head, heads, a revision id or unique prefix, or +N')(y)))
         .example('$0 up', 'apply every pending revision (all heads)')
         .example('$0 up d3ea --dry-run', 'show what applying up to d3ea4d165475 would run')
         .example('$0 up +1', 'apply the next pending revision only')
         .example('$0 up --sql --from d3ea4d165475 > upgrade.sql', 'the script for psql, for a database at d3ea4d165475')
-        .example('$0 up --resume', 'continue a transaction: none revision that stopped part-way'),
+        .example('$0 up --resume', 'continue a transaction: none revision that stopped part-way')
+        .example('$0 up --targets tenants.txt --concurrency 8', 'every database listed in tenants.txt (docs/fleet.md)'),
     async run(a, opts, logger) {
+      if (a.targets !== undefined) return fleetUp(a, opts, logger);
       if (a.sql) return printScript(a, opts, logger, 'up');
       checkOnlineOptions(a);
       holdYoungGeneration();
@@ -103,12 +106,13 @@ export const coreCommands: Command[] = [
   {
     command: 'status',
     describe: 'Show applied and pending revisions, and any drift',
-    builder: (y) => y.example('$0 status --url postgres://app@db/app', 'where that database stands').example('$0 status --json', 'the same as one JSON document'),
+    builder: (y) => targetsOptions(y.example('$0 status --url postgres://app@db/app', 'where that database stands').example('$0 status --json', 'the same as one JSON document')).example('$0 status --targets tenants.txt', 'one line per database listed'),
     ignores: ['dry-run', 'allow-drift'],
-    async run(_a, opts, logger) {
+    async run(a, opts, logger) {
       holdYoungGeneration();
       const history = draftHistory(opts, logger);
       warnAboutEmptyDowns(history, logger);
+      if (a.targets !== undefined) return fleetStatusCommand(a, opts, logger, history);
       const report = await withRunner(opts, logger, (r) => status(r, history), { readOnly: true });
       if (opts.json) json({ ok: true, ...report });
       else out(statusLines(report).join('\n'));

@@ -3,9 +3,10 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { coreCommands } from './core.js';
+import { fleetCommand } from './fleet.js';
 import { graphCommands } from './graph.js';
 import { importCommand } from './import.js';
 import { opsCommands } from './ops.js';
 import { traceCommand } from './trace.js';
 
-export const commands: Command[] = [...coreCommands, checkCommand, traceCommand, ...graphCommands, importCommand, ...opsCommands];
+export const commands: Command[] = [...coreCommands, fleetCommand, checkCommand, traceCommand, ...graphCommands, importCommand, ...opsCommands];
